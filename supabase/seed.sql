@@ -1,0 +1,1 @@
+-- Demo organization (filled in by the data model)
