@@ -22,8 +22,10 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       manifest: webManifest,
+      // The glob below already precaches the icons and the plugin adds the manifest itself: no duplicates.
+      includeManifestIcons: false,
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,ico}'],
       },
       devOptions: { enabled: false, type: 'module' },
     }),

@@ -1,0 +1,13 @@
+// Service worker entry: wiring only. Each concern lives in its own module under service-worker/.
+import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching'
+import { registerAppShellRoute } from './service-worker/app-shell'
+import { listenForAppMessages } from './service-worker/app-messages'
+import type { Pronto } from './service-worker/types'
+
+declare let self: Pronto
+
+// vite-plugin-pwa replaces __WB_MANIFEST with the list of built files (the app shell).
+precacheAndRoute(self.__WB_MANIFEST)
+cleanupOutdatedCaches()
+registerAppShellRoute()
+listenForAppMessages(self)
