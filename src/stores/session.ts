@@ -1,0 +1,65 @@
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import * as auth from '@/api/auth'
+import type { Session } from '@/api/auth'
+
+export const useSessionStore = defineStore('session', () => {
+  /** The signed-in session, or null when signed out. */
+  const session = shallowRef<Session | null>(null)
+  /** The signed-in auth user. */
+  const user = computed(() => session.value?.user ?? null)
+  const isSignedIn = computed(() => user.value !== null)
+  /** True once `restore()` has read the persisted session; guards wait for it. */
+  const restored = ref(false)
+
+  let restoring: Promise<void> | undefined
+  let stopFollowing: (() => void) | undefined
+
+  /**
+   * Reads the session kept from the last run and follows sign-ins, sign-outs and token refreshes
+   * from then on. Safe to call many times: the work happens once.
+   */
+  function restore(): Promise<void> {
+    restoring ??= (async () => {
+      stopFollowing = auth.onSessionChange((next) => {
+        session.value = next
+      })
+      try {
+        session.value = await auth.getSession()
+      }
+      catch {
+        // A session that cannot be read or refreshed is treated as signed out.
+        session.value = null
+      }
+      finally {
+        restored.value = true
+      }
+    })()
+    return restoring
+  }
+
+  /** Signs in; throws an `AuthFailure` whose message can be shown as is. */
+  async function signIn(email: string, password: string): Promise<void> {
+    session.value = await auth.signIn(email.trim(), password)
+  }
+
+  /** Signs this device out; throws an `AuthFailure` when the server cannot be reached. */
+  async function signOut(): Promise<void> {
+    await auth.signOut()
+    session.value = null
+  }
+
+  /** Stops following auth events and forgets everything (tests, and a future account switch). */
+  function $reset(): void {
+    stopFollowing?.()
+    stopFollowing = undefined
+    restoring = undefined
+    session.value = null
+    restored.value = false
+  }
+
+  return { session, user, isSignedIn, restored, restore, signIn, signOut, $reset }
+})
+
+if (import.meta.hot)
+  import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))
