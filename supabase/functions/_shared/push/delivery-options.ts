@@ -1,0 +1,40 @@
+// Web Push protocol headers (RFC 8030) chosen per lead. Pure.
+import type { LeadPushPayload } from './payload.ts'
+
+/**
+ * Upper bound on how long a push service keeps an undelivered alert. web-push defaults to four
+ * weeks; a day covers a lead that arrives overnight with an SLA due the next business morning.
+ */
+export const MAX_PUSH_TTL_SECONDS = 24 * 60 * 60
+
+/** RFC 8030 §5.4: at most 32 characters of the URL- and filename-safe base64 alphabet. */
+export const MAX_TOPIC_LENGTH = 32
+
+/**
+ * Seconds the push service may hold the message: until the lead's SLA is due, never past the cap.
+ * A lead already past its SLA (reminders, escalations) gets 0: deliver now if the device is
+ * reachable, otherwise drop, since a late buzz about it helps nobody.
+ */
+export function pushTtlSeconds(slaDueAt: string | null, now: number, maxSeconds = MAX_PUSH_TTL_SECONDS): number {
+  if (slaDueAt == null)
+    return maxSeconds
+  const due = Date.parse(slaDueAt)
+  if (Number.isNaN(due))
+    throw new RangeError(`slaDueAt is not a timestamp: ${slaDueAt}`)
+  const remaining = Math.floor((due - now) / 1000)
+  return Math.min(maxSeconds, Math.max(0, remaining))
+}
+
+/** HOT leads ask the push service to wake the device now; everything else may wait for its power budget. */
+export function pushUrgency(payload: LeadPushPayload): 'high' | 'normal' {
+  return payload.tier === 'hot' && payload.kind !== 'test' ? 'high' : 'normal'
+}
+
+/**
+ * One topic per lead, so a newer alert about the same lead replaces one still undelivered.
+ * A UUID without its dashes is exactly 32 hex characters.
+ */
+export function pushTopic(payload: LeadPushPayload): string {
+  const safe = (payload.leadId ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, MAX_TOPIC_LENGTH)
+  return safe === '' ? 'pronto-test' : safe
+}
