@@ -27,14 +27,14 @@ export function pushTtlSeconds(slaDueAt: string | null, now: number, maxSeconds 
 
 /** HOT leads ask the push service to wake the device now; everything else may wait for its power budget. */
 export function pushUrgency(payload: LeadPushPayload): 'high' | 'normal' {
-  return payload.tier === 'hot' && payload.kind !== 'test' ? 'high' : 'normal'
+  return payload.tier === 'HOT' && payload.kind !== 'test' ? 'high' : 'normal'
 }
 
 /**
  * One topic per lead, so a newer alert about the same lead replaces one still undelivered.
- * A UUID without its dashes is exactly 32 hex characters.
+ * Lead ids are UUIDs: without their dashes exactly 32 hex characters, so nothing unique is cut.
  */
 export function pushTopic(payload: LeadPushPayload): string {
-  const safe = (payload.leadId ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, MAX_TOPIC_LENGTH)
+  const safe = (payload.leadId ?? '').replace(/[^A-Za-z0-9]/g, '').slice(0, MAX_TOPIC_LENGTH)
   return safe === '' ? 'pronto-test' : safe
 }

@@ -4,7 +4,8 @@
 export const leadPushKinds = ['hot_lead', 'warm_lead', 'sla_reminder', 'reassigned', 'escalation', 'nudge', 'test'] as const
 export type LeadPushKind = typeof leadPushKinds[number]
 
-export const leadTiers = ['hot', 'warm', 'cold'] as const
+// Same values as the database enum public.lead_tier.
+export const leadTiers = ['HOT', 'WARM', 'COLD'] as const
 export type LeadTier = typeof leadTiers[number]
 
 /** What a push message about a lead carries; enough to show it and to call without a network round trip. */
@@ -60,26 +61,15 @@ export function limitPushPayload(payload: LeadPushPayload): LeadPushPayload {
 }
 
 /**
- * Serializes a payload for sending: fields cut to their limits, then the whole checked against
- * MAX_PUSH_PAYLOAD_BYTES. Text that escapes heavily in JSON can still be too big after the cut, so
- * the free-text fields are halved until it fits; throws only if the fixed fields alone are too big.
+ * Serializes a payload for sending: free-text fields cut to `pushFieldLimits`, the whole checked
+ * against MAX_PUSH_PAYLOAD_BYTES. With those limits even text that escapes to six bytes a character
+ * fits, so the check only fails for oversized fixed fields (a malformed lead id), a bug worth throwing for.
  */
 export function encodeLeadPushPayload(payload: LeadPushPayload): string {
-  let limited = limitPushPayload(payload)
-  let json = JSON.stringify(limited)
-  let budget: number = pushFieldLimits.name
-  while (utf8Length(json) > MAX_PUSH_PAYLOAD_BYTES && budget > 1) {
-    budget = Math.floor(budget / 2)
-    limited = {
-      ...limited,
-      name: truncateText(limited.name, budget),
-      company: limited.company == null ? null : truncateText(limited.company, budget),
-      source: truncateText(limited.source, budget),
-    }
-    json = JSON.stringify(limited)
-  }
-  if (utf8Length(json) > MAX_PUSH_PAYLOAD_BYTES)
-    throw new RangeError(`push payload is ${utf8Length(json)} bytes, over the ${MAX_PUSH_PAYLOAD_BYTES}-byte limit`)
+  const json = JSON.stringify(limitPushPayload(payload))
+  const bytes = utf8Length(json)
+  if (bytes > MAX_PUSH_PAYLOAD_BYTES)
+    throw new RangeError(`push payload is ${bytes} bytes, over the ${MAX_PUSH_PAYLOAD_BYTES}-byte limit`)
   return json
 }
 
@@ -124,7 +114,7 @@ export function testPushPayload(now: Date): LeadPushPayload {
     leadId: null,
     name: 'Pronto',
     company: null,
-    tier: 'hot',
+    tier: 'HOT',
     source: 'Test notification',
     waitingSince: now.toISOString(),
     phone: null,

@@ -1,0 +1,160 @@
+// Sends one lead alert to a member's devices with web-push, retrying what the push service asks us
+// to retry. No database access here: the caller records the outcomes (see record-push-outcomes.ts).
+// The package ships no types; Deno needs to be told where they are (Node finds @types/web-push itself).
+// @ts-types="npm:@types/web-push@3.6.4"
+import webpush, { type RequestOptions, type PushSubscription as WebPushSubscription } from 'web-push'
+import { pushTopic, pushTtlSeconds, pushUrgency } from './delivery-options.ts'
+import { encodeLeadPushPayload } from './payload.ts'
+import type { LeadPushPayload } from './payload.ts'
+import { defaultRetryPolicy, isRetryableStatus, nextRetryDelayMs, parseRetryAfter } from './retry-policy.ts'
+import type { RetryPolicy } from './retry-policy.ts'
+
+/** The server's VAPID identity; the caller reads it from configuration and passes it in. */
+export interface VapidDetails {
+  publicKey: string
+  privateKey: string
+  /** `mailto:` or `https:` contact for the push service operator. */
+  subject: string
+}
+
+/** The columns of a stored subscription that sending needs. */
+export interface PushTarget {
+  endpoint: string
+  p256dh: string
+  auth: string
+}
+
+/**
+ * - sent: the push service accepted the message (2xx).
+ * - gone: 404/410, the subscription no longer exists: the caller deletes it.
+ * - retry: 429/5xx or a network error, still failing when the attempts or time ran out.
+ * - failed: any other rejection (e.g. 400, 403, 413); retrying would not help.
+ */
+export type PushOutcome = 'sent' | 'gone' | 'retry' | 'failed'
+
+export interface PushDelivery<T extends PushTarget = PushTarget> {
+  subscription: T
+  outcome: PushOutcome
+  /** HTTP status of the last attempt; null when no response came (network error). */
+  statusCode: number | null
+  attempts: number
+  /** The push service's last Retry-After, for a caller that wants to schedule a later try. */
+  retryAfterMs: number | null
+  /** Why the last attempt failed; null when sent. */
+  error: string | null
+}
+
+/** I/O the sender needs, injectable so tests control time. */
+export interface SendPushDeps {
+  sendNotification: (subscription: WebPushSubscription, payload: string, options: RequestOptions) => Promise<{ statusCode: number }>
+  sleep: (ms: number) => Promise<void>
+  /** Milliseconds since the epoch. */
+  now: () => number
+}
+
+export const webPushDeps: SendPushDeps = {
+  sendNotification: (subscription, payload, options) => webpush.sendNotification(subscription, payload, options),
+  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+}
+
+export interface SendLeadAlertOptions {
+  vapid: VapidDetails
+  /** When the lead's SLA is due (ISO); bounds the TTL. Null for alerts with no SLA (test notifications). */
+  slaDueAt: string | null
+  retry?: Partial<RetryPolicy>
+  /** Socket timeout per attempt. */
+  timeoutMs?: number
+  /** Node only: an https.Agent, e.g. one that trusts a test push service's certificate. */
+  agent?: RequestOptions['agent']
+}
+
+const defaultTimeoutMs = 5_000
+
+interface AttemptFailure {
+  statusCode: number | null
+  retryAfter: string | string[] | undefined
+  message: string
+}
+
+// web-push rejects with a WebPushError (statusCode, headers) for HTTP answers, and with a plain
+// Error for bad input (no `code`) or for network trouble (Node system errors carry a `code`).
+function describeFailure(error: unknown): AttemptFailure & { transient: boolean } {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    statusCode?: unknown
+    headers?: Record<string, string | string[] | undefined>
+    body?: unknown
+    message?: unknown
+    code?: unknown
+  }
+  const message = typeof e.message === 'string' ? e.message : String(error)
+  if (typeof e.statusCode === 'number') {
+    const body = typeof e.body === 'string' && e.body !== '' ? `: ${e.body.slice(0, 200)}` : ''
+    return {
+      statusCode: e.statusCode,
+      retryAfter: e.headers?.['retry-after'],
+      message: `${message} ${e.statusCode}${body}`,
+      transient: isRetryableStatus(e.statusCode),
+    }
+  }
+  const network = typeof e.code === 'string' || message === 'Socket timeout'
+  return { statusCode: null, retryAfter: undefined, message, transient: network }
+}
+
+async function deliverOne<T extends PushTarget>(
+  deps: SendPushDeps,
+  subscription: T,
+  body: string,
+  options: RequestOptions,
+  policy: RetryPolicy,
+): Promise<PushDelivery<T>> {
+  const target: WebPushSubscription = {
+    endpoint: subscription.endpoint,
+    keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+  }
+  const started = deps.now()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await deps.sendNotification(target, body, options)
+      return { subscription, outcome: 'sent', statusCode: response.statusCode, attempts: attempt, retryAfterMs: null, error: null }
+    }
+    catch (error) {
+      const failure = describeFailure(error)
+      const retryAfterMs = parseRetryAfter(failure.retryAfter, deps.now())
+      const result = { subscription, statusCode: failure.statusCode, attempts: attempt, retryAfterMs, error: failure.message }
+      if (failure.statusCode === 404 || failure.statusCode === 410)
+        return { ...result, outcome: 'gone' }
+      if (!failure.transient)
+        return { ...result, outcome: 'failed' }
+      const delay = nextRetryDelayMs(attempt, retryAfterMs, deps.now() - started, policy)
+      if (delay == null)
+        return { ...result, outcome: 'retry' }
+      await deps.sleep(delay)
+    }
+  }
+}
+
+/**
+ * Sends the payload to every subscription (in parallel) and reports one delivery per subscription,
+ * in the same order. Never rejects for push-service answers; throws only for a payload that cannot
+ * be encoded or an unreadable `slaDueAt`.
+ */
+export async function sendLeadAlert<T extends PushTarget>(
+  deps: SendPushDeps,
+  subscriptions: readonly T[],
+  payload: LeadPushPayload,
+  opts: SendLeadAlertOptions,
+): Promise<PushDelivery<T>[]> {
+  const body = encodeLeadPushPayload(payload)
+  const options: RequestOptions = {
+    vapidDetails: opts.vapid,
+    TTL: pushTtlSeconds(opts.slaDueAt, deps.now()),
+    urgency: pushUrgency(payload),
+    topic: pushTopic(payload),
+    contentEncoding: 'aes128gcm',
+    timeout: opts.timeoutMs ?? defaultTimeoutMs,
+    ...(opts.agent ? { agent: opts.agent } : {}),
+  }
+  const policy = { ...defaultRetryPolicy, ...opts.retry }
+  return Promise.all(subscriptions.map(subscription => deliverOne(deps, subscription, body, options, policy)))
+}
