@@ -162,6 +162,13 @@ describe('sendLeadAlert', () => {
     expect(delivery?.error).toMatch(/ECONNREFUSED/)
   })
 
+  it('fails at once on a certificate it does not trust: a setup fault, not a passing one', async () => {
+    const deps = recordingDeps()
+    const [delivery] = await sendLeadAlert(deps, [device().subscription], hotLead(), options({ agent: undefined }))
+    expect(delivery).toMatchObject({ outcome: 'failed', statusCode: null, attempts: 1 })
+    expect(delivery?.error).toMatch(/certificate/)
+  })
+
   it('keeps huge lead fields within the 4 KB push limit', async () => {
     const phone = device()
     const payload = hotLead({ name: 'Ä'.repeat(5000), company: '"'.repeat(5000), source: '😀'.repeat(5000) })

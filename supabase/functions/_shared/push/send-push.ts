@@ -27,8 +27,8 @@ export interface PushTarget {
 /**
  * - sent: the push service accepted the message (2xx).
  * - gone: 404/410, the subscription no longer exists: the caller deletes it.
- * - retry: 429/5xx or a network error, still failing when the attempts or time ran out.
- * - failed: any other rejection (e.g. 400, 403, 413); retrying would not help.
+ * - retry: 429/5xx or a passing network error, still failing when the attempts or time ran out.
+ * - failed: any other rejection (e.g. 400, 403, 413, an untrusted certificate); retrying would not help.
  */
 export type PushOutcome = 'sent' | 'gone' | 'retry' | 'failed'
 
@@ -77,8 +77,14 @@ interface AttemptFailure {
   message: string
 }
 
+// Connection trouble that may pass. Others (certificate errors, unknown host) are configuration
+// faults that retrying within seconds will not fix. Node and Deno's node:https use the same codes.
+const transientNetworkCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
+])
+
 // web-push rejects with a WebPushError (statusCode, headers) for HTTP answers, and with a plain
-// Error for bad input (no `code`) or for network trouble (Node system errors carry a `code`).
+// Error for bad input or for network trouble (system errors carry a `code`).
 function describeFailure(error: unknown): AttemptFailure & { transient: boolean } {
   const e = (typeof error === 'object' && error !== null ? error : {}) as {
     statusCode?: unknown
@@ -97,8 +103,9 @@ function describeFailure(error: unknown): AttemptFailure & { transient: boolean 
       transient: isRetryableStatus(e.statusCode),
     }
   }
-  const network = typeof e.code === 'string' || message === 'Socket timeout'
-  return { statusCode: null, retryAfter: undefined, message, transient: network }
+  const transient = (typeof e.code === 'string' && transientNetworkCodes.has(e.code)) || message === 'Socket timeout'
+  const code = typeof e.code === 'string' ? ` (${e.code})` : ''
+  return { statusCode: null, retryAfter: undefined, message: `${message}${code}`, transient }
 }
 
 async function deliverOne<T extends PushTarget>(
@@ -136,7 +143,7 @@ async function deliverOne<T extends PushTarget>(
 
 /**
  * Sends the payload to every subscription (in parallel) and reports one delivery per subscription,
- * in the same order. Never rejects for push-service answers; throws only for a payload that cannot
+ * in the same order. Never rejects for push-service answers; rejects only for a payload that cannot
  * be encoded or an unreadable `slaDueAt`.
  */
 export async function sendLeadAlert<T extends PushTarget>(
@@ -156,5 +163,6 @@ export async function sendLeadAlert<T extends PushTarget>(
     ...(opts.agent ? { agent: opts.agent } : {}),
   }
   const policy = { ...defaultRetryPolicy, ...opts.retry }
-  return Promise.all(subscriptions.map(subscription => deliverOne(deps, subscription, body, options, policy)))
+  const deliveries = await Promise.all(subscriptions.map(subscription => deliverOne(deps, subscription, body, options, policy)))
+  return deliveries
 }
