@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import pg from 'pg'
+import { createAuthService } from './auth/index.ts'
 import { apiKeys, defaultPorts, jwtSecret, stateDir } from './config.ts'
 import { createGateway } from './gateway.ts'
 import type { Service, StackContext } from './http.ts'
@@ -82,7 +83,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl: `http://127.0.0.1:${gatewayPort}`,
       jwtSecret,
     }
-    const services: Service[] = []
+    const services: Service[] = [
+      createAuthService(context),
+    ]
     const gateway = createGateway(services)
     const apiPort = await listen(gateway, gatewayPort)
     stops.push(async () => {

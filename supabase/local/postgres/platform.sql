@@ -121,6 +121,24 @@ create table if not exists auth.refresh_tokens (
   session_id uuid references auth.sessions (id) on delete cascade
 );
 
+-- What the local auth service (supabase/local/auth) also keeps, with GoTrue's own names: when and from
+-- where a session was refreshed, and how it was authenticated (the JWT's amr claim).
+alter table auth.sessions add column if not exists refreshed_at timestamp;
+alter table auth.sessions add column if not exists user_agent text;
+alter table auth.sessions add column if not exists ip inet;
+create table if not exists auth.mfa_amr_claims (
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  created_at timestamptz not null,
+  updated_at timestamptz not null,
+  authentication_method text not null,
+  id uuid primary key,
+  unique (session_id, authentication_method)
+);
+create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens (session_id, revoked);
+create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens (parent);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+create index if not exists identities_user_id_idx on auth.identities (user_id);
+
 grant all on all tables in schema auth to supabase_auth_admin, postgres, service_role;
 grant all on all sequences in schema auth to supabase_auth_admin, postgres, service_role;
 
