@@ -82,6 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dbUrl: postgres.url,
       apiUrl: `http://127.0.0.1:${gatewayPort}`,
       jwtSecret,
+    // pg-pool's end() returns before idle sockets close, so Postgres stopping may still reach one: expected, not fatal.
+    pool.on('error', error => log.debug('stack', `idle database connection: ${error.message}`))
     }
     const services: Service[] = [
       createAuthService(context),
