@@ -73,6 +73,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     await migrate(postgres.url, { seed: postgres.fresh })
     const pool = new pg.Pool({ connectionString: postgres.url, max: 20 })
+    // pg-pool's end() returns before idle sockets close, so Postgres stopping may still reach one: expected, not fatal.
+    pool.on('error', error => log.debug('stack', `idle database connection: ${error.message}`))
     stops.push(() => pool.end())
 
     const gatewayPort = options.apiPort === 0 ? await freePort() : options.apiPort ?? defaultPorts.api
@@ -82,8 +84,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dbUrl: postgres.url,
       apiUrl: `http://127.0.0.1:${gatewayPort}`,
       jwtSecret,
-    // pg-pool's end() returns before idle sockets close, so Postgres stopping may still reach one: expected, not fatal.
-    pool.on('error', error => log.debug('stack', `idle database connection: ${error.message}`))
     }
     const services: Service[] = [
       createAuthService(context),
