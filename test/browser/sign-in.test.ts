@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations } from '../support/browser.ts'
 import { demoPassword } from '../support/clients.ts'
+import { storageKeys } from '../../src/shared/constants.ts'
 
 const rep = 'rep1@demo.pronto.test'
 
@@ -82,8 +83,11 @@ describe('signing in on a phone', () => {
 
   it('signs out and returns to sign-in', async () => {
     await signInAsRep()
+    const logout = page.waitForResponse(response => response.url().includes('/auth/v1/logout') && response.request().method() === 'POST')
     await page.getByRole('button', { name: 'Sign out' }).tap()
+    expect((await logout).status()).toBe(204)
     await page.waitForURL('**/sign-in')
+    expect(await page.evaluate(key => localStorage.getItem(key), storageKeys.authSession)).toBeNull()
     await page.goto('/')
     await page.waitForURL('**/sign-in')
   })
