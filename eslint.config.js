@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   {
     // Edge functions run on Deno.
-    files: ['supabase/functions/**/*.ts'],
+    files: ['supabase/functions/**/*.ts', 'test/fixtures/functions/**/*.ts'],
     languageOptions: { globals: { Deno: 'readonly' } },
   },
   {

@@ -5,11 +5,14 @@ import path from 'node:path'
 import pg from 'pg'
 import { createAuthService } from './auth/index.ts'
 import { apiKeys, defaultPorts, jwtSecret, stateDir } from './config.ts'
+import { createFunctionsService } from './functions/index.ts'
 import { createGateway } from './gateway.ts'
 import type { Service, StackContext } from './http.ts'
 import { log } from './log.ts'
 import { startPostgres } from './postgres/embedded-postgres.ts'
 import { migrate } from './postgres/migrate.ts'
+import { schedule } from './schedule.ts'
+import { startScheduler } from './scheduler/index.ts'
 
 export interface StackOptions {
   /** Database folder; default `.pronto/db`. */
@@ -20,6 +23,12 @@ export interface StackOptions {
   dbPort?: number
   /** Delete the data folder first (tests use a throwaway one). */
   reset?: boolean
+  /** Invoke functions on the local schedule (supabase/local/schedule.ts); default true, tests invoke by hand. */
+  scheduler?: boolean
+  /** A further folder of edge functions with its own config.toml, e.g. test fixtures that never deploy. */
+  extraFunctionsDir?: string
+  /** Extra environment variables for every edge function, on top of supabase/functions/.env. */
+  functionEnv?: Record<string, string>
 }
 
 export interface Stack extends StackContext {
@@ -87,6 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const services: Service[] = [
       createAuthService(context),
+      createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: options.functionEnv }),
     ]
     const gateway = createGateway(services)
     const apiPort = await listen(gateway, gatewayPort)
@@ -96,6 +106,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       gateway.closeAllConnections()
       await new Promise<void>(resolve => gateway.close(() => resolve()))
     })
+    if (options.scheduler !== false) {
+      // Pushed after the gateway, so it stops first: no calls into services that are closing.
+      const scheduler = startScheduler({ apiUrl: context.apiUrl, serviceRoleKey: context.serviceRoleKey, calls: schedule })
+      stops.push(() => scheduler.stop())
+    }
     const startupMs = performance.now() - started
     log.info('stack', `ready in ${(startupMs / 1000).toFixed(1)}s (${postgres.fresh ? 'cold' : 'warm'}): API ${context.apiUrl}, database ${postgres.url}`)
     return { ...context, dbPort, apiPort, fresh: postgres.fresh, startupMs, stop }

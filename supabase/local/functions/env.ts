@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseEnv } from 'node:util'
+import { functionsDir, stateDir } from '../config.ts'
+import type { StackContext } from '../http.ts'
+import { log } from '../log.ts'
+
+/** The git-ignored secrets file `supabase functions serve` reads too. */
+export const secretsFile = path.join(functionsDir, '.env')
+/** Deno's cache (npm: packages), kept with the stack's other state. */
+export const denoDir = path.join(stateDir, 'deno')
+
+// What Deno itself needs from the parent to fetch npm: packages and trust certificates.
+const passThrough = [
+  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ',
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+  'NPM_CONFIG_REGISTRY', 'DENO_CERT', 'DENO_TLS_CA_STORE', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE',
+]
+
+async function readSecrets(file: string): Promise<Record<string, string>> {
+  if (!existsSync(file))
+    return {}
+  const secrets: Record<string, string> = {}
+  for (const [name, value] of Object.entries(parseEnv(await readFile(file, 'utf8')))) {
+    // The Supabase CLI refuses these too: the platform owns the SUPABASE_ names.
+    if (name.startsWith('SUPABASE_'))
+      log.error('functions', `${file}: skipping ${name} (names starting with SUPABASE_ are reserved)`)
+    else if (value !== undefined)
+      secrets[name] = value
+  }
+  return secrets
+}
+
+/**
+ * The environment of a function process, as Supabase gives it: the project's URL and keys, the
+ * database URL, then the secrets file and any extra variables (tests), read afresh on every boot.
+ */
+export async function functionEnvironment(context: StackContext, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const inherited = Object.fromEntries(passThrough.flatMap(name => process.env[name] ? [[name, process.env[name]!]] : []))
+  return {
+    ...inherited,
+    DENO_DIR: denoDir,
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+    ...(await readSecrets(secretsFile)),
+    ...extra,
+    SUPABASE_URL: context.apiUrl,
+    SUPABASE_ANON_KEY: context.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: context.serviceRoleKey,
+    SUPABASE_DB_URL: context.dbUrl,
+  }
+}
