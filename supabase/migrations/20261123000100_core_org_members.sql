@@ -30,32 +30,30 @@ language sql immutable set search_path = '' as $$
 $$;
 
 -- Weekly hours as used by business calendars and members' working hours:
--- {"1":[{"start":"09:00","end":"17:00"}], ...}; keys "0" (Sunday) to "6" (Saturday), each day an
--- array of intervals in local time, sorted and not overlapping, "24:00" allowed as an end.
+-- {"1":[{"start":"09:00","end":"17:00"}], ...}; keys "0" (Sunday) to "6" (Saturday), each day a
+-- list of windows in local time, "24:00" allowed as an end. A window whose end is before its
+-- start runs overnight. The same shape the TS domain (weeklyHoursSchema) accepts.
 create function private.valid_weekly_hours(hours jsonb) returns boolean
 language plpgsql immutable set search_path = '' as $$
 declare
   day record;
   span jsonb;
-  previous_end text;
 begin
   if jsonb_typeof(hours) is distinct from 'object' then
     return false;
   end if;
   for day in select key, value from jsonb_each(hours) loop
-    if day.key not in ('0', '1', '2', '3', '4', '5', '6') or jsonb_typeof(day.value) <> 'array' then
+    if day.key not in ('0', '1', '2', '3', '4', '5', '6') or jsonb_typeof(day.value) <> 'array'
+      or jsonb_array_length(day.value) > 48 then
       return false;
     end if;
-    previous_end := '00:00';
     for span in select value from jsonb_array_elements(day.value) loop
       if jsonb_typeof(span) <> 'object'
         or coalesce(span ->> 'start', '') !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'
         or coalesce(span ->> 'end', '') !~ '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$'
-        or span ->> 'start' >= span ->> 'end'
-        or span ->> 'start' < previous_end then
+        or span ->> 'start' = span ->> 'end' then
         return false;
       end if;
-      previous_end := span ->> 'end';
     end loop;
   end loop;
   return true;

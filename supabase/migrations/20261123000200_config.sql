@@ -21,7 +21,7 @@ create table public.business_calendars (
 );
 alter table public.business_calendars enable row level security;
 comment on table public.business_calendars is 'Business hours that SLA clocks and follow-up cadences count in.';
-comment on column public.business_calendars.weekly_hours is '{"1":[{"start":"09:00","end":"17:00"}], ...}: keys "0" (Sunday) to "6" (Saturday); intervals in local time, sorted, not overlapping; "24:00" allowed as an end.';
+comment on column public.business_calendars.weekly_hours is '{"1":[{"start":"09:00","end":"17:00"}], ...}: keys "0" (Sunday) to "6" (Saturday); windows in local time; "24:00" allowed as an end; an end before the start runs overnight.';
 
 create table public.lead_sources (
   id uuid primary key default gen_random_uuid(),
@@ -69,9 +69,11 @@ create table public.sla_policies (
   -- fallback queue at escalate_factor times the window.
   remind_at_pct integer not null default 50 check (remind_at_pct between 1 and 99),
   escalate_factor numeric not null default 2 check (escalate_factor >= 1),
-  -- Follow-up cadence: business minutes from attempt n to attempt n+1 (the last gap repeats), and
-  -- after max_attempts unanswered attempts the lead goes to nurture.
-  cadence_minutes integer[] not null default '{240,1440,2880}'
+  -- Follow-up cadence: business minutes from attempt n to attempt n+1, and after max_attempts
+  -- unanswered attempts the lead goes to nurture. With max_attempts = cardinality + 1 (the
+  -- defaults: 3 touches within 5 business days) this is exactly nextAttemptAt() of the TS domain;
+  -- a larger max_attempts repeats the last gap.
+  cadence_minutes integer[] not null default '{240,1440}'
     check (cardinality(cadence_minutes) > 0 and array_position(cadence_minutes, null) is null and 0 < all (cadence_minutes)),
   max_attempts integer not null default 3 check (max_attempts between 1 and 50),
   created_at timestamptz not null default now(),

@@ -1,25 +1,88 @@
 -- Business time in SQL, for the RPCs (follow-up cadence) and the metrics (speed to lead in
--- business minutes). Same rules as the TypeScript module in supabase/functions/_shared/domain:
---   * Open hours are each local date's weekly_hours intervals, minus holidays, read in the
---     calendar's time zone (so they follow daylight-saving changes).
+-- business minutes). The same rules as supabase/functions/_shared/domain/business-hours.ts:
+--   * Open hours are each local date's weekly_hours windows, read in the calendar's time zone.
+--     A window whose end is before its start runs overnight into the next day; a holiday closes
+--     the windows that start on that date. Overlapping windows count each minute once.
+--   * Local times map to instants as the TS does: in a fall-back overlap the first occurrence,
+--     in a spring-forward gap the instant the clocks jump.
 --   * A null calendar or an always_open one counts every minute (24/7).
---   * business_add_minutes(c, t, n): the earliest instant by which n open minutes have passed
---     since t. From a closed time the count starts at the next opening; reaching n exactly at a
---     closing time returns that closing time; n <= 0 returns t.
+--   * business_add_minutes(c, t, n): the instant n open minutes after t. Time before the next
+--     opening does not count (a lead arriving after hours is clocked from the next opening), so
+--     0 minutes gives that opening; using a window up exactly lands on its closing time.
 --   * business_minutes_between(c, a, b): open minutes within [a, b], fractions kept; negative
 --     when b is before a.
 
--- The open intervals of the local dates first_day..last_day, in order.
+-- The zone's UTC offset at an instant.
+create function private.utc_offset(tz text, at timestamptz) returns interval
+language sql stable parallel safe set search_path = '' as $$
+  select (at at time zone tz) - (at at time zone 'UTC')
+$$;
+
+-- The instant at which the zone's clocks show `minute_of_day` minutes after midnight of local
+-- date `day` (it may run past 1440 into the next day).
+create function private.local_instant(tz text, day date, minute_of_day integer) returns timestamptz
+language plpgsql stable parallel safe set search_path = '' as $$
+declare
+  wall timestamp := day + make_interval(mins => minute_of_day);
+  offset_before interval := private.utc_offset(tz, (wall - interval '1 day') at time zone 'UTC');
+  offset_after interval := private.utc_offset(tz, (wall + interval '1 day') at time zone 'UTC');
+  early timestamptz;
+  late timestamptz;
+  low timestamptz;
+  high timestamptz;
+  middle timestamptz;
+begin
+  -- A zone changes its offset at most once in two days: the offsets a day either side are the
+  -- only candidates.
+  if offset_before = offset_after then
+    return (wall - offset_before) at time zone 'UTC';
+  end if;
+  early := (wall - offset_before) at time zone 'UTC';
+  late := (wall - offset_after) at time zone 'UTC';
+  if private.utc_offset(tz, early) = offset_before and private.utc_offset(tz, late) = offset_after then
+    return least(early, late);
+  elsif private.utc_offset(tz, early) = offset_before then
+    return early;
+  elsif private.utc_offset(tz, late) = offset_after then
+    return late;
+  end if;
+  -- The wall time never shows: find the jump, to the microsecond.
+  low := least(early, late);
+  high := greatest(early, late);
+  while high - low > interval '1 microsecond' loop
+    middle := low + (high - low) / 2;
+    if private.utc_offset(tz, middle) = offset_before then
+      low := middle;
+    else
+      high := middle;
+    end if;
+  end loop;
+  return high;
+end
+$$;
+
+-- The windows of the local dates first_day..last_day as instants, ordered by opening. They may
+-- overlap (an overnight window and the next morning's); consumers count each minute once.
 create function private.open_intervals(tz text, weekly_hours jsonb, holidays date[], first_day date, last_day date)
 returns table (opens_at timestamptz, closes_at timestamptz)
 language sql stable set search_path = '' as $$
-  select (day + (span ->> 'start')::time) at time zone tz,
-         (day + (span ->> 'end')::time) at time zone tz
-  from generate_series(0, last_day - first_day) as offsets(n)
+  select intervals.opens_at, intervals.closes_at
+  from generate_series(0, last_day - first_day) as offsets (n)
   cross join lateral (select first_day + offsets.n as day) as local_day
   cross join lateral jsonb_array_elements(coalesce(weekly_hours -> extract(dow from local_day.day)::int::text, '[]')) as span
+  cross join lateral (
+    select split_part(span ->> 'start', ':', 1)::int * 60 + split_part(span ->> 'start', ':', 2)::int as start_minute,
+           split_part(span ->> 'end', ':', 1)::int * 60 + split_part(span ->> 'end', ':', 2)::int as end_minute
+  ) as clock
+  cross join lateral (
+    select private.local_instant(tz, local_day.day, clock.start_minute) as opens_at,
+           private.local_instant(tz, local_day.day,
+             case when clock.end_minute > clock.start_minute then clock.end_minute else clock.end_minute + 1440 end) as closes_at
+  ) as intervals
   where local_day.day <> all (coalesce(holidays, '{}'))
-  order by 1
+    -- A window inside a spring-forward gap is empty.
+    and intervals.closes_at > intervals.opens_at
+  order by intervals.opens_at, intervals.closes_at
 $$;
 
 -- Whether `at` falls in open hours, e.g. a member's working_hours in their time zone.
@@ -28,7 +91,8 @@ returns boolean
 language sql stable set search_path = '' as $$
   select exists (
     select 1
-    from private.open_intervals(tz, weekly_hours, holidays, (at at time zone tz)::date, (at at time zone tz)::date) as i
+    -- From the day before: an overnight window may still be open.
+    from private.open_intervals(tz, weekly_hours, holidays, (at at time zone tz)::date - 1, (at at time zone tz)::date) as i
     where i.opens_at <= at and at < i.closes_at
   )
 $$;
@@ -41,14 +105,14 @@ declare
   remaining numeric;
   first_day date;
   span record;
-  counted_from timestamptz;
+  covered timestamptz;
   available numeric;
 begin
   if start_at is null or minutes is null then
     return null;
   end if;
-  if minutes <= 0 then
-    return start_at;
+  if minutes < 0 then
+    raise exception 'minutes must be >= 0' using errcode = '22023';
   end if;
   if calendar_id is not null then
     select * into calendar from public.business_calendars c where c.id = business_add_minutes.calendar_id;
@@ -64,22 +128,25 @@ begin
   end if;
 
   remaining := minutes * 60;
-  first_day := (start_at at time zone calendar.time_zone)::date;
-  -- Two weeks at a time: one chunk covers nearly every SLA and cadence step; ten years is the limit
-  -- for a calendar whose holidays close it for good.
+  covered := start_at;
+  -- From the day before (an overnight window may still be open), two weeks at a time: one chunk
+  -- covers nearly every SLA and cadence step; ten years is the limit for a calendar whose
+  -- holidays close it for good.
+  first_day := (start_at at time zone calendar.time_zone)::date - 1;
   for chunk in 0..260 loop
     for span in
       select i.opens_at, i.closes_at
       from private.open_intervals(calendar.time_zone, calendar.weekly_hours, calendar.holidays,
-                                  first_day + chunk * 14, first_day + chunk * 14 + 13) as i
-      where i.closes_at > start_at
+                                  first_day + chunk * 14, first_day + chunk * 14 + 14) as i
     loop
-      counted_from := greatest(span.opens_at, start_at);
-      available := extract(epoch from span.closes_at - counted_from);
+      -- Count each minute once, and none before the start.
+      continue when span.closes_at <= covered;
+      available := extract(epoch from span.closes_at - greatest(span.opens_at, covered));
       if available >= remaining then
-        return counted_from + make_interval(secs => remaining);
+        return greatest(span.opens_at, covered) + make_interval(secs => remaining);
       end if;
       remaining := remaining - available;
+      covered := span.closes_at;
     end loop;
   end loop;
   raise exception 'business calendar "%" has no open hours in the next ten years', calendar.name using errcode = '22023';
@@ -108,16 +175,24 @@ begin
     return extract(epoch from end_at - start_at) / 60;
   end if;
   return coalesce((
-    select sum(extract(epoch from least(i.closes_at, end_at) - greatest(i.opens_at, start_at)))
-    from private.open_intervals(calendar.time_zone, calendar.weekly_hours, calendar.holidays,
-                                (start_at at time zone calendar.time_zone)::date,
-                                (end_at at time zone calendar.time_zone)::date) as i
-    where i.closes_at > start_at and i.opens_at < end_at
+    select sum(extract(epoch from least(w.closes_at, end_at) - w.counted_from))
+    from (
+      -- Each window counts from where the windows before it stopped (overlaps once), and from start_at.
+      select i.closes_at,
+             greatest(i.opens_at, start_at,
+                      max(i.closes_at) over (order by i.opens_at, i.closes_at rows between unbounded preceding and 1 preceding)) as counted_from
+      from private.open_intervals(calendar.time_zone, calendar.weekly_hours, calendar.holidays,
+                                  (start_at at time zone calendar.time_zone)::date - 1,
+                                  (end_at at time zone calendar.time_zone)::date) as i
+    ) as w
+    where w.counted_from < least(w.closes_at, end_at)
   ), 0) / 60;
 end
 $$;
 
-grant execute on function private.open_intervals(text, jsonb, date[], date, date),
+grant execute on function private.utc_offset(text, timestamptz),
+  private.local_instant(text, date, integer),
+  private.open_intervals(text, jsonb, date[], date, date),
   private.within_weekly_hours(text, jsonb, date[], timestamptz),
   private.business_add_minutes(uuid, timestamptz, integer),
   private.business_minutes_between(uuid, timestamptz, timestamptz)
