@@ -11,6 +11,7 @@ import type { Service, StackContext } from './http.ts'
 import { log } from './log.ts'
 import { startPostgres } from './postgres/embedded-postgres.ts'
 import { migrate } from './postgres/migrate.ts'
+import { createRealtimeService } from './realtime/index.ts'
 import { schedule } from './schedule.ts'
 import { startScheduler } from './scheduler/index.ts'
 
@@ -96,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const services: Service[] = [
       createAuthService(context),
+      createRealtimeService(context),
       createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: options.functionEnv }),
     ]
     const gateway = createGateway(services)

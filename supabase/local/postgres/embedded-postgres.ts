@@ -46,6 +46,9 @@ export async function startPostgres(dataDir: string, port: number): Promise<Post
       '-c', 'max_connections=200',
       '-c', 'fsync=off',
       '-c', 'synchronous_commit=off',
+      // Async commits reach logical decoding only once the WAL writer flushes them; its default
+      // 200 ms pause would be realtime's commit-to-client latency.
+      '-c', 'wal_writer_delay=10ms',
       '-c', 'full_page_writes=off',
       '-c', 'timezone=UTC',
     ],
