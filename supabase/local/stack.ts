@@ -12,6 +12,7 @@ import { log } from './log.ts'
 import { startPostgres } from './postgres/embedded-postgres.ts'
 import { migrate } from './postgres/migrate.ts'
 import { createRealtimeService } from './realtime/index.ts'
+import { createRestService } from './rest/service.ts'
 import { schedule } from './schedule.ts'
 import { startScheduler } from './scheduler/index.ts'
 
@@ -96,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       jwtSecret,
     }
     const services: Service[] = [
+      createRestService(context),
       createAuthService(context),
       createRealtimeService(context),
       createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: options.functionEnv }),

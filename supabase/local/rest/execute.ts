@@ -1,0 +1,109 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type pg from 'pg'
+import type { Identity } from './auth.ts'
+import type { RestError } from './errors.ts'
+import type { StatementResult } from './sql/statements.ts'
+
+/** What a request sets before its query, as PostgREST's pre-request statement does. */
+export interface RequestSettings {
+  identity: Identity
+  /** Per-role `alter role … set` values (e.g. anon's statement_timeout), applied first. */
+  roleSettings: Array<[string, string]>
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
+}
+
+// One prepared statement per connection; the role settings come first so the role switch happens last.
+const setupStatement = {
+  name: 'pgrst_request_setup',
+  text: `select (select count(set_config(s.name, s.value, true)) from unnest($1::text[], $2::text[]) as s(name, value)),
+    set_config('search_path', '"public", "extensions"', true),
+    set_config('role', $3, true),
+    set_config('request.jwt.claims', $4, true),
+    set_config('request.method', $5, true),
+    set_config('request.path', $6, true),
+    set_config('request.headers', $7, true),
+    set_config('request.cookies', $8, true)`,
+}
+
+function cookiesOf(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {}
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0)
+      cookies[part.slice(0, eq).trim()] = part.slice(eq + 1).trim()
+  }
+  return cookies
+}
+
+function setupValues(settings: RequestSettings): unknown[] {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries(settings.headers)) {
+    if (value !== undefined)
+      headers[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return [
+    settings.roleSettings.map(([name]) => name),
+    settings.roleSettings.map(([, value]) => value),
+    settings.identity.role,
+    JSON.stringify({ ...settings.identity.claims, role: settings.identity.role }),
+    settings.method,
+    settings.path,
+    JSON.stringify(headers),
+    JSON.stringify(cookiesOf(settings.headers.cookie)),
+  ]
+}
+
+export interface Statement {
+  text: string
+  values: unknown[]
+}
+
+export interface RunOptions {
+  /** GET and HEAD run in a read-only transaction, as with PostgREST. */
+  readOnly: boolean
+  /** Looks at the result before COMMIT; an error returned here rolls back and is thrown. */
+  check?: (result: StatementResult) => RestError | undefined
+}
+
+/**
+ * Runs one request in one transaction on a pooled connection in pipeline mode: BEGIN, the
+ * settings, the statement and (unless the result must be checked first) COMMIT go out together,
+ * so a read costs one round trip. A COMMIT after a failed statement rolls back.
+ */
+export async function runInTransaction(pool: pg.Pool, settings: RequestSettings, statement: Statement, options: RunOptions): Promise<StatementResult> {
+  const client = await pool.connect()
+  // Whether the transaction is known to be over; otherwise the connection is discarded, not reused.
+  let ended = false
+  try {
+    const begin = client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
+    const setup = client.query({ ...setupStatement, values: setupValues(settings) })
+    const main = client.query<StatementResult>(statement.text, statement.values)
+    const commit = options.check ? undefined : client.query('COMMIT')
+    const [begun, set, ran, committed] = await Promise.allSettled([begin, setup, main, commit])
+    for (const step of [begun, set, ran]) {
+      if (step.status === 'rejected') {
+        if (commit === undefined)
+          await client.query('ROLLBACK')
+        ended = true
+        throw step.reason
+      }
+    }
+    ended = commit !== undefined
+    if (committed.status === 'rejected')
+      throw committed.reason
+    const result = (ran as PromiseFulfilledResult<pg.QueryResult<StatementResult>>).value.rows[0]
+    if (!options.check)
+      return result
+    const refusal = options.check(result)
+    await client.query(refusal ? 'ROLLBACK' : 'COMMIT')
+    ended = true
+    if (refusal)
+      throw refusal
+    return result
+  }
+  finally {
+    client.release(ended ? undefined : new Error('transaction left in an unknown state'))
+  }
+}
