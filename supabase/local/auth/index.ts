@@ -31,6 +31,9 @@ const routes: Route[] = [
   { pattern: /^\/admin\/users\/(?<id>[^/]+)$/, methods: { GET: admin.getUser, PUT: admin.updateUser, DELETE: admin.deleteUser } },
 ]
 
+/** GoTrue endpoints this stand-in leaves out, named so a caller learns why rather than just "not found". */
+const unavailable = /^\/(recover|otp|verify|magiclink|resend|invite|reauthenticate|authorize|callback|factors|sso|passkeys|admin\/generate_link|user\/identities)(\/|$)/
+
 function resolve(method: string, path: string): { handler: Handler, params: Record<string, string> } {
   const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path
   for (const route of routes) {
@@ -42,6 +45,8 @@ function resolve(method: string, path: string): { handler: Handler, params: Reco
       throw new AuthError(405, 'method_not_allowed', `Method ${method} not allowed on ${normalized}`)
     return { handler, params: { ...match.groups } }
   }
+  if (unavailable.test(normalized))
+    throw new AuthError(404, 'not_found', `${normalized} is not available on the local stack (no email, SMS, OAuth, SSO or MFA)`)
   throw new AuthError(404, 'not_found', `No auth endpoint at ${normalized}`)
 }
 

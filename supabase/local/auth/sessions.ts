@@ -143,7 +143,11 @@ export async function exchangeRefreshToken(pool: pg.Pool, token: string, setting
         return { reused: true }
       }
     }
-    await db.query('update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1', [current.id])
+    // The reuse interval runs from the first revocation, so replays cannot stretch it.
+    await db.query(
+      'update auth.refresh_tokens set revoked = true, updated_at = case when revoked then updated_at else now() end where id = $1',
+      [current.id],
+    )
     const refreshToken = await insertRefreshToken(db, current.user_id, sessionId, current.token)
     return { grant: { userId: current.user_id, sessionId, refreshToken } }
   })

@@ -43,6 +43,10 @@ describe('admin users (service-role key)', () => {
     expect((await serviceClient().auth.admin.createUser({ email, password: goodPassword })).error).toBeNull()
     const { error } = await anonClient().auth.signInWithPassword({ email, password: goodPassword })
     expect(error).toMatchObject({ status: 400, code: 'email_not_confirmed', message: 'Email not confirmed' })
+    // Signing up with that address does not hand out the unconfirmed account.
+    const signUp = await anonClient().auth.signUp({ email, password: 'someone-else' })
+    expect(signUp.data.session).toBeNull()
+    expect(signUp.error).toMatchObject({ status: 422, code: 'user_already_exists' })
   })
 
   it('createUser refuses an address in use (422 email_exists)', async () => {

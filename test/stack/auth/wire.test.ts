@@ -45,6 +45,10 @@ describe('/auth/v1 on the wire', () => {
     expect(refresh.status).toBe(400)
     expect(await refresh.json()).toEqual({ error: 'invalid_request', error_description: 'refresh_token required' })
 
+    const recover = await authFetch('/recover', { method: 'POST', headers: json, body: '{"email":"a@b.co"}' })
+    expect(recover.status).toBe(404)
+    expect((await recover.json()).message).toMatch(/not available on the local stack/)
+
     const noToken = await authFetch('/user', { headers: json })
     expect(noToken.status).toBe(401)
     expect(await noToken.json()).toEqual({ code: 'no_authorization', message: 'This endpoint requires a valid Bearer token' })

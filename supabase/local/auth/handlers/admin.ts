@@ -9,7 +9,7 @@ import type { AuthRequest, Handler } from '../request.ts'
 import { metadata, optional, readJson } from '../request.ts'
 import { audience, defaultRole } from '../settings.ts'
 import { userJson } from '../user-json.ts'
-import type { Metadata, UserColumn, UserRecord } from '../users.ts'
+import type { UserColumn, UserRecord } from '../users.ts'
 import {
   deleteUser, emailTaken, insertIdentity, insertUser, listUsers, loadUser, mergeMetadata, phoneTaken,
   softDeleteUser, sqlNow, updateIdentityData, updateUser,
@@ -173,7 +173,7 @@ async function applyAdminUpdate(db: Queryable, user: UserRecord, body: AdminUser
   if (body.user_metadata)
     userMetadata = mergeMetadata(userMetadata, body.user_metadata)
   if (body.user_metadata || body.email_confirm)
-    columns.raw_user_meta_data = userMetadata as Metadata
+    columns.raw_user_meta_data = userMetadata
   if (body.ban_duration)
     columns.banned_until = bannedUntil(body.ban_duration)
   await updateUser(db, user.id, columns)

@@ -56,7 +56,9 @@ export const signup: Handler = async ({ req, pool, settings, issuer }) => {
     // Serializes sign-ups of one address so two racing requests cannot both create it.
     await db.query('select pg_advisory_xact_lock(hashtext($1))', [`auth.signup:${email}`])
     const existing = await findUserByEmail(db, email, audience)
-    if (existing?.email_confirmed_at)
+    // GoTrue would confirm an existing unconfirmed user here and hand out its session without checking
+    // the password; the local stack refuses instead, so an admin-made account cannot be taken over.
+    if (existing && (existing.email_confirmed_at || settings.mailerAutoconfirm))
       return { exists: true as const }
 
     let userId = existing?.id

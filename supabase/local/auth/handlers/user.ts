@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { authenticateUser } from '../authenticate.ts'
+import type { Queryable } from '../db.ts'
 import { inTransaction } from '../db.ts'
 import { AuthError, validationFailed } from '../errors.ts'
 import { checkNewPassword, hashPassword, verifyPassword } from '../password.ts'
@@ -86,7 +87,7 @@ export const updateUserSelf: Handler = async ({ req, pool, settings }) => {
  * Applies an email change at once. GoTrue would first mail a confirmation link to the new (and old)
  * address; the local stack sends no mail, so the change is treated as confirmed.
  */
-async function changeEmail(db: Parameters<typeof updateUser>[0], user: UserRecord, email: string): Promise<void> {
+async function changeEmail(db: Queryable, user: UserRecord, email: string): Promise<void> {
   const hadEmailIdentity = await updateIdentityData(db, user.id, 'email', { email, email_verified: true })
   const columns: Partial<Record<UserColumn, unknown>> = { email, email_change: '', email_confirmed_at: sqlNow }
   if (!hadEmailIdentity) {
