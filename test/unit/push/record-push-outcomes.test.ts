@@ -14,27 +14,15 @@ interface Call {
 function recordingDb(failing: string[] = []): { db: PushOutcomeDb, calls: Call[] } {
   const calls: Call[] = []
   const answer = (table: string) => Promise.resolve({ error: failing.includes(table) ? { message: `${table} is read-only` } : null })
-  const filterable = (call: Call) => ({
-    in: (column: string, values: readonly string[]) => {
-      calls.push({ ...call, filter: ['in', column, values] })
-      return answer(call.table)
-    },
-    eq: (column: string, value: string) => {
-      calls.push({ ...call, filter: ['eq', column, value] })
-      return answer(call.table)
-    },
-    then: () => {
-      throw new Error(`unfiltered ${call.op} on ${call.table}`)
-    },
-  })
+  const record = (call: Call) => {
+    calls.push(call)
+    return answer(call.table)
+  }
   const db: PushOutcomeDb = {
     from: table => ({
-      delete: () => filterable({ table, op: 'delete' }),
-      update: values => filterable({ table, op: 'update', values }),
-      insert: (rows) => {
-        calls.push({ table, op: 'insert', values: rows })
-        return answer(table)
-      },
+      delete: () => ({ in: (column, values) => record({ table, op: 'delete', filter: ['in', column, values] }) }),
+      update: values => ({ filter: (column, operator, value) => record({ table, op: 'update', values, filter: [operator, column, value] }) }),
+      insert: rows => record({ table, op: 'insert', values: rows }),
     }),
   }
   return { db, calls }
@@ -76,7 +64,7 @@ describe('recordPushOutcomes', () => {
     const subscriptionWrites = calls.filter(call => call.table === 'push_subscriptions')
     expect(subscriptionWrites).toEqual(expect.arrayContaining([
       { table: 'push_subscriptions', op: 'delete', filter: ['in', 'id', [gone.subscription.id]] },
-      { table: 'push_subscriptions', op: 'update', values: { last_success_at: context.occurredAt, failure_count: 0 }, filter: ['in', 'id', [sent.subscription.id]] },
+      { table: 'push_subscriptions', op: 'update', values: { last_success_at: context.occurredAt, failure_count: 0 }, filter: ['in', 'id', `("${sent.subscription.id}")`] },
       { table: 'push_subscriptions', op: 'update', values: { failure_count: 3 }, filter: ['eq', 'id', retry.subscription.id] },
       { table: 'push_subscriptions', op: 'update', values: { failure_count: 3 }, filter: ['eq', 'id', failed.subscription.id] },
     ]))

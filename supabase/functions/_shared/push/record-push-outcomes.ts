@@ -15,18 +15,22 @@ interface WriteResult {
   error: { message: string } | null
 }
 
-interface Filter extends PromiseLike<WriteResult> {
-  in: (column: string, values: readonly string[]) => PromiseLike<WriteResult>
-  eq: (column: string, value: string) => PromiseLike<WriteResult>
-}
-
-/** The slice of a supabase-js client (service role) this module uses. */
+/**
+ * The slice of a supabase-js client (service role) this module uses. Updates filter with
+ * `filter()` rather than `eq()`/`in()`: comparing those against a client typed with the generated
+ * `Database` is too deep for TypeScript (TS2589), so a typed client would not fit this interface.
+ */
 export interface PushOutcomeDb {
   from: (table: 'push_subscriptions' | 'lead_events') => {
-    delete: () => Filter
-    update: (values: Record<string, unknown>) => Filter
+    delete: () => { in: (column: string, values: readonly string[]) => PromiseLike<WriteResult> }
+    update: (values: Record<string, unknown>) => { filter: (column: string, operator: 'eq' | 'in', value: string) => PromiseLike<WriteResult> }
     insert: (rows: Record<string, unknown>[]) => PromiseLike<WriteResult>
   }
+}
+
+/** A PostgREST `in` list: `("a","b")`. */
+function postgrestList(values: readonly string[]): string {
+  return `(${values.map(value => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')})`
 }
 
 export interface PushAlertContext {
@@ -98,14 +102,14 @@ export async function recordPushOutcomes(
   if (sent.length > 0) {
     writes.push(check('mark subscriptions healthy', db.from('push_subscriptions')
       .update({ last_success_at: context.occurredAt, failure_count: 0 })
-      .in('id', sent)))
+      .filter('id', 'in', postgrestList(sent))))
   }
   for (const delivery of deliveries) {
     if (delivery.outcome !== 'retry' && delivery.outcome !== 'failed')
       continue
     writes.push(check(`count failure of ${delivery.subscription.id}`, db.from('push_subscriptions')
       .update({ failure_count: delivery.subscription.failure_count + 1 })
-      .eq('id', delivery.subscription.id)))
+      .filter('id', 'eq', delivery.subscription.id)))
   }
   const { leadId } = context
   if (leadId != null && deliveries.length > 0) {
