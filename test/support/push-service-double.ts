@@ -53,7 +53,10 @@ export interface PushServiceDouble {
   caCertificate: string
   /** For Node senders: an agent that trusts the double (pass it as web-push's `agent`). */
   agent: https.Agent
-  /** Writes the CA to `<dir>/push-double-ca.pem` (for Deno's DENO_CERT) and returns the path. */
+  /**
+   * Writes the CA to `<dir>/push-double-ca.pem` and returns the path. Deno's node:https (web-push)
+   * trusts it through NODE_EXTRA_CA_CERTS (needs --allow-sys); it ignores DENO_CERT.
+   */
   writeCaCertificate: (dir: string) => Promise<string>
   createDevice: (options?: { applicationServerKey?: string }) => FakeDevice
   /** The device unsubscribed: its endpoint answers 410 from now on. */
@@ -78,7 +81,18 @@ interface DeviceState {
 const maxBodyBytes = 4096
 const maxJwtLifetimeSeconds = 24 * 60 * 60
 
-async function createCertificates(): Promise<{ ca: string, key: string, cert: string }> {
+/** A test certificate authority: PEM key and certificate. */
+export interface PushDoubleCa {
+  key: string
+  cert: string
+}
+
+/**
+ * Makes a CA for doubles to sign their server certificates with. Create it before starting
+ * processes that must trust the double (e.g. Deno functions given NODE_EXTRA_CA_CERTS at boot),
+ * then pass it to every `startPushServiceDouble({ ca })`.
+ */
+export async function createPushDoubleCa(): Promise<PushDoubleCa> {
   const ca = await generate([{ name: 'commonName', value: 'Pronto push-double test CA' }], {
     keyType: 'ec',
     algorithm: 'sha256',
@@ -87,11 +101,15 @@ async function createCertificates(): Promise<{ ca: string, key: string, cert: st
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     ],
   })
-  // A leaf signed by a separate CA: rustls (Deno) refuses a CA certificate used as a server certificate.
+  return { key: ca.private, cert: ca.cert }
+}
+
+/** A server certificate for 127.0.0.1 signed by the CA: rustls refuses a CA certificate used as a server's. */
+async function createServerCertificate(ca: PushDoubleCa): Promise<{ key: string, cert: string }> {
   const leaf = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     algorithm: 'sha256',
-    ca: { key: ca.private, cert: ca.cert },
+    ca,
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, critical: true },
@@ -99,7 +117,7 @@ async function createCertificates(): Promise<{ ca: string, key: string, cert: st
       { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
     ],
   })
-  return { ca: ca.cert, key: leaf.private, cert: leaf.cert }
+  return { key: leaf.private, cert: leaf.cert }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -169,9 +187,11 @@ function decryptBody(body: Buffer, device: FakeDevice): unknown {
   }
 }
 
-/** Starts the double on a free loopback port. Close it after the test. */
-export async function startPushServiceDouble(): Promise<PushServiceDouble> {
-  const { ca, key, cert } = await createCertificates()
+/** Starts the double on a free loopback port, with its own CA unless given one. Close it after the test. */
+export async function startPushServiceDouble(options: { ca?: PushDoubleCa } = {}): Promise<PushServiceDouble> {
+  const authority = options.ca ?? await createPushDoubleCa()
+  const { key, cert } = await createServerCertificate(authority)
+  const ca = authority.cert
   const devices = new Map<string, DeviceState>()
   const received: ReceivedPush[] = []
   const waiters = new Set<(push: ReceivedPush) => void>()

@@ -9,7 +9,7 @@ import webpush from 'web-push'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { LeadPushPayload } from '../../../supabase/functions/_shared/push/payload.ts'
 import type { PushDelivery } from '../../../supabase/functions/_shared/push/send-push.ts'
-import { startPushServiceDouble } from '../../support/push-service-double.ts'
+import { createPushDoubleCa, startPushServiceDouble } from '../../support/push-service-double.ts'
 import type { PushServiceDouble } from '../../support/push-service-double.ts'
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -21,7 +21,8 @@ let double: PushServiceDouble
 let dir: string
 
 beforeAll(async () => {
-  double = await startPushServiceDouble()
+  // A CA made first, as a stack would need it before its function processes start.
+  double = await startPushServiceDouble({ ca: await createPushDoubleCa() })
   dir = await mkdtemp(path.join(tmpdir(), 'pronto-push-deno-'))
 })
 afterAll(async () => {
