@@ -9,7 +9,8 @@ import { clientInfo, metadata, optional, readJson } from '../request.ts'
 import { startSession } from '../sessions.ts'
 import { audience, defaultRole } from '../settings.ts'
 import { userJson } from '../user-json.ts'
-import { findUserByEmail, insertIdentity, insertUser, loadUser, mergeMetadata, sqlNow, updateUser } from '../users.ts'
+import type { UserColumn } from '../users.ts'
+import { findUserByEmail, insertIdentity, insertUser, loadUser, sqlNow, updateUser } from '../users.ts'
 import { normalizeEmail } from '../validation.ts'
 
 const signupBody = z.object({
@@ -50,7 +51,7 @@ export const signup: Handler = async ({ req, pool, settings, issuer }) => {
   if (!body.email)
     throw new AuthError(400, 'phone_provider_disabled', 'Phone signups are disabled')
   const email = normalizeEmail(body.email)
-  const password = body.password
+  const encryptedPassword = await hashPassword(body.password)
 
   const outcome = await inTransaction(pool, async (db) => {
     // Serializes sign-ups of one address so two racing requests cannot both create it.
@@ -61,30 +62,25 @@ export const signup: Handler = async ({ req, pool, settings, issuer }) => {
     if (existing && (existing.email_confirmed_at || settings.mailerAutoconfirm))
       return { exists: true as const }
 
-    let userId = existing?.id
-    if (!userId) {
-      userId = await insertUser(db, {
-        aud: audience, role: defaultRole, email, phone: null, encryptedPassword: await hashPassword(password),
-        appMetadata: { provider: 'email', providers: ['email'] }, userMetadata: {},
-      })
-    }
+    // A new address, or (with confirmations on) a repeated sign-up of one still unconfirmed.
+    const userId = existing?.id ?? await insertUser(db, {
+      aud: audience, role: defaultRole, email, phone: null, encryptedPassword,
+      appMetadata: { provider: 'email', providers: ['email'] }, userMetadata: {},
+    })
+    // GoTrue builds the identity from the provider claims, lets the sign-up data fill in other keys, and
+    // starts the user's metadata from it.
+    const identityData = { ...data, sub: userId, email, email_verified: false, phone_verified: false }
+    const columns: Partial<Record<UserColumn, unknown>> = {}
     if (!existing?.identities.some(identity => identity.provider === 'email')) {
-      // GoTrue builds the identity from the provider claims, then lets the sign-up data fill in other keys.
-      const identityData = { ...data, sub: userId, email, email_verified: false, phone_verified: false }
       await insertIdentity(db, userId, 'email', identityData)
-      await updateUser(db, userId, { raw_user_meta_data: identityData })
+      columns.raw_user_meta_data = identityData
     }
     if (!settings.mailerAutoconfirm) {
       // No mail leaves the local stack; the user stays unconfirmed as GoTrue would leave it.
-      await updateUser(db, userId, { confirmation_sent_at: sqlNow })
+      await updateUser(db, userId, { ...columns, confirmation_sent_at: sqlNow })
       return { userId, confirmed: false as const }
     }
-    const user = await loadUser(db, userId)
-    await updateUser(db, userId, {
-      email_confirmed_at: sqlNow,
-      confirmation_token: '',
-      raw_user_meta_data: mergeMetadata(user?.raw_user_meta_data ?? {}, { email_verified: true }),
-    })
+    await updateUser(db, userId, { raw_user_meta_data: { ...identityData, email_verified: true }, email_confirmed_at: sqlNow })
     return { userId, confirmed: true as const, grant: await startSession(db, userId, 'password', clientInfo(req)) }
   })
 
