@@ -2,16 +2,10 @@
 // regions to ISO 3166-2 ("California" -> "US-CA") and languages to ISO 639 ("Deutsch" -> "de").
 // Territory routing and phone parsing depend on these codes; names stay as typed elsewhere.
 import { getCountries } from 'libphonenumber-js'
+import { normalizeWords } from './words.ts'
 
 function lookupKey(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[.'’]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .replace(/^the /, '')
+  return normalizeWords(text).replace(/^the /, '')
 }
 
 const COUNTRY_ALIASES: Record<string, string> = {
@@ -145,4 +139,15 @@ export function languageCode(text: string): string | null {
     if (known !== undefined && known !== primary) return primary
   }
   return languageNames().get(lookupKey(trimmed)) ?? null
+}
+
+/**
+ * Whether a territory code covers a place: "US" covers the country and all its regions,
+ * "US-CA" only that region.
+ */
+export function territoryCovers(territory: string, country: string | null, region: string | null): boolean {
+  const code = territory.trim().toUpperCase()
+  if (code.includes('-')) return region !== null && region.toUpperCase() === code
+  const place = country ?? region?.slice(0, 2) ?? null
+  return place !== null && place.toUpperCase() === code
 }
