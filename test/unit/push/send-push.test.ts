@@ -109,8 +109,9 @@ describe('sendLeadAlert', () => {
     expect(deps.sleeps).toEqual([2000])
     const pushes = double.receivedBy(phone)
     expect(pushes.map(p => p.status)).toEqual([429, 201])
-    // The retry carries the same message.
+    // The retry carries the same message, with the time waited taken off its TTL.
     expect(pushes[1]?.payload).toEqual(pushes[0]?.payload)
+    expect(pushes[1]!.ttl!).toBeLessThanOrEqual(pushes[0]!.ttl! - 2)
   })
 
   it('honors a Retry-After given as an HTTP date', async () => {

@@ -113,6 +113,7 @@ async function deliverOne<T extends PushTarget>(
   subscription: T,
   body: string,
   options: RequestOptions,
+  slaDueAt: string | null,
   policy: RetryPolicy,
 ): Promise<PushDelivery<T>> {
   const target: WebPushSubscription = {
@@ -122,7 +123,9 @@ async function deliverOne<T extends PushTarget>(
   const started = deps.now()
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await deps.sendNotification(target, body, options)
+      // Recomputed per attempt: time spent waiting to retry comes off what is left of the SLA.
+      const ttl = pushTtlSeconds(slaDueAt, deps.now())
+      const response = await deps.sendNotification(target, body, { ...options, TTL: ttl })
       return { subscription, outcome: 'sent', statusCode: response.statusCode, attempts: attempt, retryAfterMs: null, error: null }
     }
     catch (error) {
@@ -153,9 +156,9 @@ export async function sendLeadAlert<T extends PushTarget>(
   opts: SendLeadAlertOptions,
 ): Promise<PushDelivery<T>[]> {
   const body = encodeLeadPushPayload(payload)
+  pushTtlSeconds(opts.slaDueAt, deps.now()) // refuse an unreadable due time before sending anything
   const options: RequestOptions = {
     vapidDetails: opts.vapid,
-    TTL: pushTtlSeconds(opts.slaDueAt, deps.now()),
     urgency: pushUrgency(payload),
     topic: pushTopic(payload),
     contentEncoding: 'aes128gcm',
@@ -163,6 +166,6 @@ export async function sendLeadAlert<T extends PushTarget>(
     ...(opts.agent ? { agent: opts.agent } : {}),
   }
   const policy = { ...defaultRetryPolicy, ...opts.retry }
-  const deliveries = await Promise.all(subscriptions.map(subscription => deliverOne(deps, subscription, body, options, policy)))
+  const deliveries = await Promise.all(subscriptions.map(subscription => deliverOne(deps, subscription, body, options, opts.slaDueAt, policy)))
   return deliveries
 }
