@@ -419,7 +419,7 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     )
-  })
+  }, 60_000)
 
   it('addBusinessMinutes is monotonic in minutes', () => {
     fc.assert(
@@ -430,7 +430,7 @@ describe('properties', () => {
       }),
       { numRuns: 200 },
     )
-  })
+  }, 60_000)
 
   it('businessMinutesBetween is additive over a split point', () => {
     fc.assert(
@@ -441,7 +441,7 @@ describe('properties', () => {
       }),
       { numRuns: 100 },
     )
-  })
+  }, 60_000)
 
   it('agrees with a wall-clock oracle minute by minute across daylight-saving changes', () => {
     const step = 5 * 60_000
@@ -463,5 +463,5 @@ describe('properties', () => {
       }),
       { numRuns: 60 },
     )
-  })
+  }, 60_000)
 })

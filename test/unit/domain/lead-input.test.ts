@@ -321,7 +321,7 @@ describe('fuzz', () => {
       { numRuns: 3000 },
     )
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-  })
+  }, 120_000)
 
   it('accepts well-formed leads and keeps their email', () => {
     fc.assert(
@@ -336,5 +336,5 @@ describe('fuzz', () => {
       ),
       { numRuns: 500 },
     )
-  })
+  }, 60_000)
 })

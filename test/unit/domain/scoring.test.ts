@@ -161,7 +161,7 @@ describe('score, tier and explanation', () => {
       }),
       { numRuns: 1000 },
     )
-  })
+  }, 60_000)
 })
 
 describe('rules', () => {

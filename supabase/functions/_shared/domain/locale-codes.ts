@@ -113,15 +113,15 @@ const COMMON_LANGUAGES = [
   'pt', 'ro', 'ru', 'sk', 'sl', 'sr', 'sv', 'sw', 'ta', 'te', 'th', 'tl', 'tr', 'uk', 'ur', 'vi', 'zh',
 ]
 
+const englishLanguageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })
 let languagesByName: Map<string, string> | null = null
 
 function languageNames(): Map<string, string> {
   if (languagesByName) return languagesByName
   const names = new Map<string, string>()
-  const english = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })
   for (const code of COMMON_LANGUAGES) {
     // Both the English name and the language's own name ("German", "Deutsch").
-    for (const name of [english.of(code), new Intl.DisplayNames([code], { type: 'language', fallback: 'none' }).of(code)]) {
+    for (const name of [englishLanguageNames.of(code), new Intl.DisplayNames([code], { type: 'language', fallback: 'none' }).of(code)]) {
       if (name) names.set(lookupKey(name), code)
     }
   }
@@ -135,7 +135,7 @@ export function languageCode(text: string): string | null {
   const tag = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/i.exec(trimmed)
   if (tag) {
     const primary = tag[1].toLowerCase()
-    const known = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(primary)
+    const known = englishLanguageNames.of(primary)
     if (known !== undefined && known !== primary) return primary
   }
   return languageNames().get(lookupKey(trimmed)) ?? null
