@@ -12,8 +12,8 @@ import type { HandlerContext } from './handlers/context.ts'
 import { handleRead } from './handlers/read.ts'
 import { handleDelete, handleInsert, handleUpdate } from './handlers/write.ts'
 import { parsePrefer } from './prefer.ts'
-import { checkProfile, exposedSchema, negotiateOutput, parseTarget } from './request.ts'
-import type { Target } from './request.ts'
+import { checkProfile, exposedSchema, negotiateOutput, parseTarget, readJsonBody } from './request.ts'
+import type { JsonBody, Target } from './request.ts'
 import { errorResponse, send } from './response.ts'
 import type { RestResponse } from './response.ts'
 import { SchemaCache } from './schema/cache.ts'
@@ -75,6 +75,8 @@ export function createRestService(context: StackContext): Service {
       throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`)
     const prefer = parsePrefer(req.headers.prefer)
     const output = negotiateOutput(req.headers.accept)
+    let body: Promise<JsonBody> | undefined
+    const readBody = (emptyAs?: string) => body ??= readJsonBody(req, emptyAs)
     const handle = async (snapshot: SchemaSnapshot) => {
       checkRole(snapshot, identity)
       return dispatch(target, method, {
@@ -85,6 +87,7 @@ export function createRestService(context: StackContext): Service {
         prefer,
         output,
         snapshot,
+        body: readBody,
         run: (statement, options) => runInTransaction(pool, {
           identity,
           roleSettings: snapshot.roleSettings.get(identity.role) ?? [],

@@ -16,7 +16,7 @@ const fixtureSql = `
 drop table if exists public.conf_notes, public.conf_reviews, public.conf_profiles, public.conf_books,
   public.conf_authors, public.conf_counters, public.conf_log cascade;
 drop function if exists public.conf_add, public.conf_books_by, public.conf_author_summary, public.conf_echo,
-  public.conf_touch, public.conf_fail, public.conf_whoami, public.conf_payment_required, public.conf_teapot,
+  public.conf_touch, public.conf_fail, public.conf_whoami, public.conf_payment_required, public.conf_enqueue,
   public.conf_greet, public.conf_top_book, public.conf_numbers, public.conf_default_arg cascade;
 
 create table public.conf_authors (
@@ -101,11 +101,11 @@ create function public.conf_payment_required() returns int language plpgsql as $
 begin
   raise sqlstate 'PT402' using message = 'pay first';
 end $$;
-create function public.conf_teapot() returns text language plpgsql as $$
+create function public.conf_enqueue() returns text language plpgsql as $$
 begin
-  perform set_config('response.status', '418', true);
-  perform set_config('response.headers', '[{"X-Brew": "earl grey"}]', true);
-  return 'short and stout';
+  perform set_config('response.status', '202', true);
+  perform set_config('response.headers', '[{"X-Queue-Position": "7"}]', true);
+  return 'queued';
 end $$;
 create function public.conf_whoami() returns jsonb language sql stable as $$
   select jsonb_build_object('uid', auth.uid(), 'role', current_user, 'claim_role', auth.role(),

@@ -2,7 +2,7 @@ import { singularityError } from '../errors.ts'
 import { parseQueryParams } from '../parser/query-params.ts'
 import { buildReadPlan } from '../plan/read-plan.ts'
 import { resolveRoutine } from '../plan/routine.ts'
-import { readJsonBody, rootRange } from '../request.ts'
+import { rootRange } from '../request.ts'
 import { jsonType, objectType, rangeNotSatisfiable, readRangeStatus, totalOf, withGucOverrides } from '../response.ts'
 import type { RestResponse } from '../response.ts'
 import type { Routine } from '../schema/introspect.ts'
@@ -35,7 +35,7 @@ export async function handleCall(ctx: HandlerContext): Promise<RestResponse> {
     names = [...params.rpcArgs.keys()]
   }
   else {
-    const body = await readJsonBody(ctx.req, '{}')
+    const body = await ctx.body('{}')
     args = { kind: 'json', body: body.text }
     names = body.value !== null && typeof body.value === 'object' && !Array.isArray(body.value) ? Object.keys(body.value) : []
   }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { tableNotFound } from '../errors.ts'
 import type { RunOptions, Statement } from '../execute.ts'
 import type { Preferences } from '../prefer.ts'
-import type { OutputFormat } from '../request.ts'
+import type { JsonBody, OutputFormat } from '../request.ts'
 import type { SchemaSnapshot, Table } from '../schema/introspect.ts'
 import type { StatementResult } from '../sql/statements.ts'
 
@@ -15,6 +15,8 @@ export interface HandlerContext {
   prefer: Preferences
   output: OutputFormat
   snapshot: SchemaSnapshot
+  /** The JSON body, read once (a handler may run twice when the schema cache reloads); `emptyAs` stands in for an empty body. */
+  body: (emptyAs?: string) => Promise<JsonBody>
   /** Runs the statement in the request's transaction, as the request's role. */
   run: (statement: Statement, options: RunOptions) => Promise<StatementResult>
 }

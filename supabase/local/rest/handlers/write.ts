@@ -2,7 +2,6 @@ import { columnNotFound, invalidBody, RestError, singularityError } from '../err
 import { parseQueryParams } from '../parser/query-params.ts'
 import type { QueryParams } from '../parser/types.ts'
 import { buildReadPlan } from '../plan/read-plan.ts'
-import { readJsonBody } from '../request.ts'
 import type { JsonBody } from '../request.ts'
 import { contentRange, jsonType, objectType, withGucOverrides } from '../response.ts'
 import type { RestResponse } from '../response.ts'
@@ -104,7 +103,7 @@ function withRepresentation(ctx: HandlerContext, status: number, headers: Record
 export async function handleInsert(ctx: HandlerContext): Promise<RestResponse> {
   const params = parseQueryParams(ctx.search, false)
   const table = tableOf(ctx.snapshot, ctx.name)
-  const { columns, rows } = payloadColumns(await readJsonBody(ctx.req), params, table)
+  const { columns, rows } = payloadColumns(await ctx.body(), params, table)
   for (const column of params.onConflict ?? []) {
     if (!table.columns.has(column))
       throw columnNotFound(table.name, column)
@@ -139,7 +138,7 @@ export async function handleInsert(ctx: HandlerContext): Promise<RestResponse> {
 export async function handleUpdate(ctx: HandlerContext): Promise<RestResponse> {
   const params = parseQueryParams(ctx.search, false)
   const table = tableOf(ctx.snapshot, ctx.name)
-  const body = await readJsonBody(ctx.req)
+  const body = await ctx.body()
   const columns = params.columns ?? (isObject(body.value) ? Object.keys(body.value) : [])
   for (const column of columns) {
     if (!table.columns.has(column))
