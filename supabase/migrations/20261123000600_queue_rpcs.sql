@@ -292,7 +292,7 @@ begin
 
   select * into lead from public.leads l where l.id = item_lead_id for update;
   if not found or lead.org_id <> me.org_id then
-    raise exception 'lead_id: no such lead' using errcode = 'P0002';
+    raise exception 'lead_id: no such lead' using errcode = 'PT404';
   end if;
   if lead.assigned_to is distinct from me.id and me.role = 'rep' then
     raise exception 'lead_id: the lead is not assigned to you' using errcode = '42501';
@@ -434,7 +434,7 @@ begin
 
   select * into lead from public.leads l where l.id = record_contact_attempt.lead_id for update;
   if not found or lead.org_id <> me.org_id then
-    raise exception 'lead_id: no such lead' using errcode = 'P0002';
+    raise exception 'lead_id: no such lead' using errcode = 'PT404';
   end if;
   if lead.assigned_to is distinct from me.id and me.role = 'rep' then
     raise exception 'lead_id: the lead is not assigned to you' using errcode = '42501';
@@ -554,7 +554,7 @@ begin
   end if;
   select * into lead from public.leads l where l.id = reassign_lead.lead_id for update;
   if not found or lead.org_id <> me.org_id then
-    raise exception 'lead_id: no such lead' using errcode = 'P0002';
+    raise exception 'lead_id: no such lead' using errcode = 'PT404';
   end if;
   select * into target from public.members m
   where m.id = reassign_lead.to_member_id and m.org_id = me.org_id and m.active;

@@ -119,7 +119,7 @@ create policy "managers read round-robin state" on public.round_robin_state
 grant select (id, org_id, team_id, name, channel, key_prefix, revoked_at, allowed_origins, default_tier,
               default_country, sla_policy_id, thank_you_url, ack_template, rate_limit_per_minute,
               created_at, updated_at) on public.lead_sources to authenticated;
-grant insert (org_id, team_id, name, channel, key_hash, key_prefix, revoked_at, allowed_origins, default_tier,
+grant insert (id, org_id, team_id, name, channel, key_hash, key_prefix, revoked_at, allowed_origins, default_tier,
               default_country, sla_policy_id, thank_you_url, ack_template, rate_limit_per_minute)
   on public.lead_sources to authenticated;
 grant update (team_id, name, channel, key_hash, key_prefix, revoked_at, allowed_origins, default_tier,

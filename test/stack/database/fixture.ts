@@ -35,7 +35,7 @@ export async function insertRow(sql: pg.ClientBase, table: string, values: Row):
 }
 
 /** pg sends JS arrays as PostgreSQL arrays; jsonb values must go as JSON text. */
-function toParam(value: unknown): unknown {
+export function toParam(value: unknown): unknown {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
     ? JSON.stringify(value)
     : value

@@ -72,7 +72,7 @@ describe('record_contact_attempt', () => {
     const theirs = await createLead(sql, org, { assigned_to: org.reps[1].id, status: 'assigned' })
     const abroad = await createLead(sql, other, { assigned_to: other.reps[0].id, status: 'assigned' })
     expect(sqlState(await failure(call(org.reps[0].id, 'record_contact_attempt', { id: randomUUID(), lead_id: theirs.id })))).toBe('42501')
-    expect(sqlState(await failure(call(org.reps[0].id, 'record_contact_attempt', { id: randomUUID(), lead_id: abroad.id })))).toBe('P0002')
+    expect(sqlState(await failure(call(org.reps[0].id, 'record_contact_attempt', { id: randomUUID(), lead_id: abroad.id })))).toBe('PT404')
     const id = randomUUID()
     await call(org.reps[0].id, 'record_contact_attempt', { id, lead_id: mine.id })
     expect(sqlState(await failure(call(org.reps[1].id, 'record_contact_attempt', { id, lead_id: theirs.id })))).toBe('23505')
@@ -141,7 +141,7 @@ describe('reassign_lead', () => {
   it('refuses reps, members of other organizations and targets outside the organization', async () => {
     const target = await createLead(sql, org, { assigned_to: org.reps[0].id, status: 'assigned' })
     expect(sqlState(await failure(call(org.reps[0].id, 'reassign_lead', { lead_id: target.id, to_member_id: org.reps[1].id })))).toBe('42501')
-    expect(sqlState(await failure(call(other.manager.id, 'reassign_lead', { lead_id: target.id, to_member_id: other.reps[0].id })))).toBe('P0002')
+    expect(sqlState(await failure(call(other.manager.id, 'reassign_lead', { lead_id: target.id, to_member_id: other.reps[0].id })))).toBe('PT404')
     expect(sqlState(await failure(call(org.manager.id, 'reassign_lead', { lead_id: target.id, to_member_id: other.reps[0].id })))).toBe('22023')
     expect((await lead(target.id)).assigned_to).toBe(org.reps[0].id)
   })
