@@ -224,7 +224,7 @@ function applyRule(rule: RoutingRule, pool: readonly RepSnapshot[], request: Rou
       const matching = regional.length > 0 ? regional : pool.filter(rep => covers(rep, false))
       if (matching.length === 0) return { skip: `nobody eligible covers ${place}` }
       const pick = roundRobinPick(matching, roundRobin)
-      return { memberId: pick.rep.id, roundRobin: pick.state, reason: `Territory ${place}: ${plural(matching.length, 'eligible rep')} cover it, round robin` }
+      return { memberId: pick.rep.id, roundRobin: pick.state, reason: `Territory ${place}, covered by ${plural(matching.length, 'eligible rep')}, round robin` }
     }
     case 'skill': {
       const interest = lead.productInterest
