@@ -43,7 +43,8 @@ interface RelationBatch {
 
 type Verdict = { deliver: true } | { deliver: false } | { error: string } | { check: true }
 
-const maxParallelTransactions = 4
+// Preparing overlaps round trips of consecutive transactions; more would crowd REST out of the shared pool.
+const maxParallelTransactions = 2
 
 function pick(record: JsonRecord, columns: Iterable<string>): JsonRecord {
   const picked: JsonRecord = {}
@@ -108,7 +109,7 @@ function errorData(change: WalChange, info: RelationInfo, commitTimestamp: strin
 /**
  * Turns committed WAL transactions into postgres_changes frames: matches subscriptions, converts
  * rows, applies filters, column privileges and RLS per subscriber, and delivers in commit order.
- * Up to a few transactions are prepared in parallel; delivery stays strictly sequential.
+ * Consecutive transactions are prepared in parallel; delivery stays strictly sequential.
  */
 export function createChangeFeed(pool: pg.Pool, registry: SubscriptionRegistry) {
   const catalog = new RelationCatalog(pool)
@@ -118,14 +119,18 @@ export function createChangeFeed(pool: pg.Pool, registry: SubscriptionRegistry) 
 
   async function withSlot<T>(work: () => Promise<T>): Promise<T> {
     if (running >= maxParallelTransactions)
-      await new Promise<void>(resolve => waiting.push(resolve))
-    running++
+      await new Promise<void>(resolve => waiting.push(resolve)) // a finishing job hands its slot over
+    else
+      running++
     try {
       return await work()
     }
     finally {
-      running--
-      waiting.shift()?.()
+      const next = waiting.shift()
+      if (next)
+        next()
+      else
+        running--
     }
   }
 
@@ -208,7 +213,7 @@ export function createChangeFeed(pool: pg.Pool, registry: SubscriptionRegistry) 
         return [{ subscription, auth, role, verdict, check: 'check' in verdict ? needsCheck(auth, batch, item) : undefined }]
       }),
     })))
-    const visible = await visibleKeys(pool, checks)
+    const visible = await visibleKeys(pool, tx.xid, checks)
 
     // Changes of different relations were batched apart; deliver them in WAL order again.
     decided.sort((a, b) => a.item.position - b.item.position)

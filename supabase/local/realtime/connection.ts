@@ -42,6 +42,8 @@ async function within<T>(promise: Promise<T>, ms: number, message: string): Prom
 export class RealtimeConnection {
   private readonly channels = new Map<string, Channel>()
   private inbox: Promise<void> = Promise.resolve()
+  /** When the client last sent anything; realtime-js heartbeats every 25 s. */
+  lastSeen = Date.now()
 
   constructor(
     private readonly socket: WebSocket,
@@ -51,6 +53,7 @@ export class RealtimeConnection {
   ) {}
 
   receive(data: RawData, isBinary: boolean): void {
+    this.lastSeen = Date.now()
     const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
     this.inbox = this.inbox.then(() => this.handleFrame(frame, isBinary)).catch((error: Error) => {
       log.error('realtime', error.stack ?? error.message)

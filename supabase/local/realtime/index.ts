@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
+import type { WebSocket } from 'ws'
 import type { Service, StackContext } from '../http.ts'
 import { log } from '../log.ts'
 import { authenticate, RealtimeAuthError } from './auth.ts'
@@ -14,6 +15,8 @@ import { startWalReader } from './wal-reader.ts'
 
 const prefix = '/realtime/v1'
 const versions = new Set<string>(['1.0.0', '2.0.0'])
+/** Like Phoenix's transport timeout: a socket silent this long (no heartbeat) is dropped. */
+const idleTimeoutMs = 60_000
 
 /** Refuses a WebSocket handshake the way Supabase Realtime does: an HTTP error with `{"error": …}`. */
 function refuse(socket: Duplex, status: number, reason: string, error: string): void {
@@ -32,12 +35,19 @@ export function createRealtimeService(context: StackContext): Service {
   const wal = startWalReader(context.dbUrl, publicationName, tx => feed.accept(tx))
   const deps = { pool: context.pool, registry, hub, walReady: wal.ready }
   const server = new WebSocketServer({ noServer: true, maxPayload: 3 * 1024 * 1024 })
-  const connections = new Set<RealtimeConnection>()
+  const connections = new Map<RealtimeConnection, WebSocket>()
+  const idleSweep = setInterval(() => {
+    for (const [connection, ws] of connections) {
+      if (Date.now() - connection.lastSeen > idleTimeoutMs)
+        ws.terminate()
+    }
+  }, idleTimeoutMs / 4)
+  idleSweep.unref()
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, vsn: Vsn, token: string) => {
     server.handleUpgrade(req, socket, head, (ws) => {
       const connection = new RealtimeConnection(ws, vsn, token, deps)
-      connections.add(connection)
+      connections.set(connection, ws)
       log.debug('realtime', `socket opened (vsn ${vsn})`)
       ws.on('message', (data, isBinary) => connection.receive(data, isBinary))
       ws.on('error', error => log.debug('realtime', `socket error: ${error.message}`))
@@ -83,11 +93,12 @@ export function createRealtimeService(context: StackContext): Service {
     close: async () => {
       // Stop reading first (ending the replication connection drops its temporary slot), let
       // decoded changes finish, then close the sockets.
+      clearInterval(idleSweep)
       await wal.close()
       await feed.idle()
       for (const client of server.clients)
         client.terminate()
-      for (const connection of connections)
+      for (const connection of connections.keys())
         connection.close()
       connections.clear()
       await new Promise<void>(resolve => server.close(() => resolve()))

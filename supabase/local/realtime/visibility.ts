@@ -56,9 +56,23 @@ function roleStatement(check: VisibilityCheck): string {
   return `select set_config('role', ${pg.escapeLiteral(check.role)}, true), set_config('request.jwt.claims', ${pg.escapeLiteral(check.claimsJson)}, true)`
 }
 
-/** One round trip: a transaction that, per claims group, becomes that role as PostgREST does and selects the rows by key. */
-async function runChecks(pool: pg.Pool, checks: VisibilityCheck[]): Promise<Array<Set<number>>> {
-  const statements = ['begin']
+/**
+ * True once transaction `xid` is visible to new snapshots. WAL can reach us between the commit
+ * record and the moment the committing backend leaves the proc array; a check run in that gap
+ * would not see the row. The 32-bit xid gets the epoch of the snapshot's xmax.
+ */
+function committedStatement(xid: number): string {
+  return `select pg_visible_in_snapshot((case when c > x + 2147483648 then c - 4294967296 else c end)::text::xid8, s) as visible
+    from (select s, x, ((x >> 32) << 32) + ${xid}::bigint as c
+          from (select s, pg_snapshot_xmax(s)::text::bigint as x from (select pg_current_snapshot() as s) as snapshot) as bounds) as candidate`
+}
+
+/**
+ * One round trip: a transaction that, per claims group, becomes that role as PostgREST does and
+ * selects the rows by key. Undefined when the writing transaction is not visible yet.
+ */
+async function runChecks(pool: pg.Pool, xid: number, checks: VisibilityCheck[]): Promise<Array<Set<number>> | undefined> {
+  const statements = ['begin', committedStatement(xid)]
   const resultIndex: number[] = []
   let previous: VisibilityCheck | undefined
   for (const check of checks) {
@@ -72,6 +86,8 @@ async function runChecks(pool: pg.Pool, checks: VisibilityCheck[]): Promise<Arra
   const client = await pool.connect()
   try {
     const results = await client.query(statements.join(';\n')) as unknown as pg.QueryResult[]
+    if (!(results[1].rows[0] as { visible: boolean }).visible)
+      return undefined
     return resultIndex.map(index => new Set((results[index].rows[0] as { visible: number[] }).visible))
   }
   catch (error) {
@@ -83,18 +99,33 @@ async function runChecks(pool: pg.Pool, checks: VisibilityCheck[]): Promise<Arra
   }
 }
 
+const visibilityWaitMs = 2000
+
+/** Runs the checks once transaction `xid` is visible (it nearly always already is). */
+async function runChecksWhenCommitted(pool: pg.Pool, xid: number, checks: VisibilityCheck[]): Promise<Array<Set<number>>> {
+  const deadline = Date.now() + visibilityWaitMs
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    const visible = await runChecks(pool, xid, checks)
+    if (visible)
+      return visible
+    if (Date.now() > deadline)
+      throw new Error(`transaction ${xid} did not become visible`)
+    await new Promise(resolve => setTimeout(resolve, pause))
+  }
+}
+
 /**
  * Applies each subscriber's RLS to changed rows: the row is delivered only if that role, with
- * those claims, can select it by primary key now that the change is committed. Checks with the
- * same claims share one `set_config`; all of them share one transaction. If a policy errors,
- * the checks are retried one by one so only that subscriber goes without.
+ * those claims, can select it by primary key once the writing transaction `xid` is visible.
+ * Checks with the same claims share one `set_config`; all of them share one transaction. If a
+ * policy errors, the checks are retried one by one so only that subscriber goes without.
  */
-export async function visibleKeys(pool: pg.Pool, checks: VisibilityCheck[]): Promise<Array<Set<number>>> {
+export async function visibleKeys(pool: pg.Pool, xid: number, checks: VisibilityCheck[]): Promise<Array<Set<number>>> {
   if (checks.length === 0)
     return []
   const ordered = checks.map((check, i) => ({ check, i })).sort((a, b) => (a.check.claimsJson < b.check.claimsJson ? -1 : a.check.claimsJson > b.check.claimsJson ? 1 : 0))
   try {
-    const visible = await runChecks(pool, ordered.map(entry => entry.check))
+    const visible = await runChecksWhenCommitted(pool, xid, ordered.map(entry => entry.check))
     const result = new Array<Set<number>>(checks.length)
     ordered.forEach((entry, k) => {
       result[entry.i] = visible[k]
@@ -106,6 +137,6 @@ export async function visibleKeys(pool: pg.Pool, checks: VisibilityCheck[]): Pro
       log.error('realtime', `RLS check on ${checks[0].relation.schema}.${checks[0].relation.table} as ${checks[0].role} failed: ${(error as Error).message}`)
       return [new Set()]
     }
-    return Promise.all(checks.map(async check => (await visibleKeys(pool, [check]))[0]))
+    return Promise.all(checks.map(async check => (await visibleKeys(pool, xid, [check]))[0]))
   }
 }

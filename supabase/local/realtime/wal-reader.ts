@@ -20,6 +20,8 @@ export interface WalChange {
 
 /** One committed transaction, changes in WAL order. */
 export interface WalTransaction {
+  /** 32-bit transaction id, to wait until the commit is visible to other sessions. */
+  xid: number
   commitTime: Date
   changes: WalChange[]
 }
@@ -63,6 +65,7 @@ export function startWalReader(dbUrl: string, publication: string, onTransaction
   let closed = false
   let service: LogicalReplicationService | undefined
   let pending: WalChange[] = []
+  let xid = 0
   let markReady: () => void = () => {}
   const readyPromise = new Promise<void>((resolve) => {
     markReady = resolve
@@ -72,6 +75,7 @@ export function startWalReader(dbUrl: string, publication: string, onTransaction
     switch (message.tag) {
       case 'begin':
         pending = []
+        xid = message.xid >>> 0
         break
       case 'insert':
         pending.push({ kind: 'INSERT', relation: message.relation, new: message.new })
@@ -86,7 +90,7 @@ export function startWalReader(dbUrl: string, publication: string, onTransaction
         const changes = pending
         pending = []
         if (changes.length > 0)
-          onTransaction({ commitTime: new Date(Number((message.commitTime as bigint) / 1000n)), changes })
+          onTransaction({ xid, commitTime: new Date(Number((message.commitTime as bigint) / 1000n)), changes })
         break
       }
     }
