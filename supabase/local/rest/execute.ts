@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type pg from 'pg'
 import type { Identity } from './auth.ts'
 import type { RestError } from './errors.ts'
+import type { PreparedStatements } from './prepared.ts'
 import type { StatementResult } from './sql/statements.ts'
 
 /** What a request sets before its query, as PostgREST's pre-request statement does. */
@@ -14,18 +15,15 @@ export interface RequestSettings {
   headers: IncomingHttpHeaders
 }
 
-// One prepared statement per connection; the role settings come first so the role switch happens last.
-const setupStatement = {
-  name: 'pgrst_request_setup',
-  text: `select (select count(set_config(s.name, s.value, true)) from unnest($1::text[], $2::text[]) as s(name, value)),
+// The role settings come first, so the role switch happens last.
+const setupSql = `select (select count(set_config(s.name, s.value, true)) from unnest($1::text[], $2::text[]) as s(name, value)),
     set_config('search_path', '"public", "extensions"', true),
     set_config('role', $3, true),
     set_config('request.jwt.claims', $4, true),
     set_config('request.method', $5, true),
     set_config('request.path', $6, true),
     set_config('request.headers', $7, true),
-    set_config('request.cookies', $8, true)`,
-}
+    set_config('request.cookies', $8, true)`
 
 function cookiesOf(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {}
@@ -63,6 +61,8 @@ export interface Statement {
 export interface RunOptions {
   /** GET and HEAD run in a read-only transaction, as with PostgREST. */
   readOnly: boolean
+  /** The schema cache generation the statement was built against (scopes prepared statements). */
+  generation: number
   /** Looks at the result before COMMIT; an error returned here rolls back and is thrown. */
   check?: (result: StatementResult) => RestError | undefined
 }
@@ -70,19 +70,29 @@ export interface RunOptions {
 /**
  * Runs one request in one transaction on a pooled connection in pipeline mode: BEGIN, the
  * settings, the statement and (unless the result must be checked first) COMMIT go out together,
- * so a read costs one round trip. A COMMIT after a failed statement rolls back.
+ * so a read costs one round trip; statements are prepared once per connection. A COMMIT after
+ * a failed statement rolls back.
  */
-export async function runInTransaction(pool: pg.Pool, settings: RequestSettings, statement: Statement, options: RunOptions): Promise<StatementResult> {
+export async function runInTransaction(
+  pool: pg.Pool,
+  prepared: PreparedStatements,
+  settings: RequestSettings,
+  statement: Statement,
+  options: RunOptions,
+): Promise<StatementResult> {
   const client = await pool.connect()
   // Whether the transaction is known to be over; otherwise the connection is discarded, not reused.
   let ended = false
   try {
+    const { reset, named } = prepared.forClient(client, options.generation)
+    const nameOf = (text: string) => named ? prepared.name(text, options.generation) : undefined
+    const deallocated = reset ? client.query('DEALLOCATE ALL') : undefined
     const begin = client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
-    const setup = client.query({ ...setupStatement, values: setupValues(settings) })
-    const main = client.query<StatementResult>(statement.text, statement.values)
+    const setup = client.query({ name: nameOf(setupSql), text: setupSql, values: setupValues(settings) })
+    const main = client.query<StatementResult>({ name: nameOf(statement.text), text: statement.text, values: statement.values })
     const commit = options.check ? undefined : client.query('COMMIT')
-    const [begun, set, ran, committed] = await Promise.allSettled([begin, setup, main, commit])
-    for (const step of [begun, set, ran]) {
+    const [dropped, begun, set, ran, committed] = await Promise.allSettled([deallocated, begin, setup, main, commit])
+    for (const step of [dropped, begun, set, ran]) {
       if (step.status === 'rejected') {
         if (commit === undefined)
           await client.query('ROLLBACK')

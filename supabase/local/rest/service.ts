@@ -12,6 +12,7 @@ import type { HandlerContext } from './handlers/context.ts'
 import { handleRead } from './handlers/read.ts'
 import { handleDelete, handleInsert, handleUpdate } from './handlers/write.ts'
 import { parsePrefer } from './prefer.ts'
+import { PreparedStatements } from './prepared.ts'
 import { checkProfile, exposedSchema, negotiateOutput, parseTarget, readJsonBody } from './request.ts'
 import type { JsonBody, Target } from './request.ts'
 import { errorResponse, send } from './response.ts'
@@ -65,6 +66,7 @@ export function createRestService(context: StackContext): Service {
   const pool = new pg.Pool({ connectionString: context.dbUrl, max: 8, pipeline: true })
   pool.on('error', error => log.debug('rest', `idle connection closed: ${error.message}`))
   const cache = new SchemaCache(context.pool, context.dbUrl, exposedSchema)
+  const prepared = new PreparedStatements()
 
   async function respond(req: IncomingMessage, path: string, identity: Identity, startedAt: number): Promise<RestResponse> {
     const method = req.method ?? 'GET'
@@ -88,13 +90,13 @@ export function createRestService(context: StackContext): Service {
         output,
         snapshot,
         body: readBody,
-        run: (statement, options) => runInTransaction(pool, {
+        run: (statement, options) => runInTransaction(pool, prepared, {
           identity,
           roleSettings: snapshot.roleSettings.get(identity.role) ?? [],
           method,
           path,
           headers: req.headers,
-        }, statement, options),
+        }, statement, { ...options, generation: snapshot.loadedAt }),
       })
     }
     const snapshot = await cache.snapshot()

@@ -18,7 +18,7 @@ export interface HandlerContext {
   /** The JSON body, read once (a handler may run twice when the schema cache reloads); `emptyAs` stands in for an empty body. */
   body: (emptyAs?: string) => Promise<JsonBody>
   /** Runs the statement in the request's transaction, as the request's role. */
-  run: (statement: Statement, options: RunOptions) => Promise<StatementResult>
+  run: (statement: Statement, options: Omit<RunOptions, 'generation'>) => Promise<StatementResult>
 }
 
 export function tableOf(snapshot: SchemaSnapshot, name: string): Table {
