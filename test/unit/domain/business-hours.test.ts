@@ -340,6 +340,19 @@ describe('nextAttemptAt', () => {
     expect(nextAttemptAt(null, 1, newYork, at('2025-01-17T16:00:00Z'))).toBeNull()
   })
 
+  it('stops after maxAttempts and repeats the last gap beyond the cadence', () => {
+    // The seeded HOT policy: gaps of 30, 240, 1440 minutes on 24/7, four attempts.
+    const t = at('2025-01-17T16:00:00Z')
+    expect(iso(nextAttemptAt([30, 240, 1440], 3, null, t, 4))).toBe('2025-01-18T16:00:00.000Z')
+    expect(nextAttemptAt([30, 240, 1440], 4, null, t, 4)).toBeNull()
+    // Five attempts with two gaps: the third gap repeats the second.
+    expect(iso(nextAttemptAt([240, 1440], 3, null, t, 5))).toBe('2025-01-18T16:00:00.000Z')
+    expect(iso(nextAttemptAt([240, 1440], 4, null, t, 5))).toBe('2025-01-18T16:00:00.000Z')
+    expect(nextAttemptAt([240, 1440], 5, null, t, 5)).toBeNull()
+    // Fewer attempts than the cadence allows.
+    expect(nextAttemptAt([240, 1440], 1, null, t, 1)).toBeNull()
+  })
+
   it('rejects attempt numbers that are not positive integers', () => {
     expect(() => nextAttemptAt(cadence, 0, newYork, at('2025-01-17T16:00:00Z'))).toThrow(RangeError)
     expect(() => nextAttemptAt(cadence, 1.5, newYork, at('2025-01-17T16:00:00Z'))).toThrow(RangeError)

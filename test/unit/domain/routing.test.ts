@@ -176,7 +176,7 @@ describe('rules', () => {
   it('applies only to leads that meet its conditions', () => {
     const reps = [rep('vip'), rep('rest')]
     const rules = [
-      rule('hot', 'round_robin', { position: 1, conditions: { tiers: ['HOT'], territories: ['US'] }, targetMemberIds: ['vip'] }),
+      rule('hot', 'round_robin', { position: 1, conditions: { tier: ['HOT'], territory: ['US'] }, targetMemberIds: ['vip'] }),
       rule('all', 'round_robin', { position: 2, targetMemberIds: ['rest'] }),
     ]
     expect(route({ reps, rules, lead: { tier: 'HOT', country: 'US' } }).memberId).toBe('vip')
@@ -187,19 +187,32 @@ describe('rules', () => {
   it('checks every kind of condition', () => {
     const reps = [rep('a')]
     const only = (conditions: object, lead: Partial<RoutingLead>) => route({ reps, lead, rules: [rule('r', 'round_robin', { conditions })] }).memberId
-    expect(only({ countries: ['de'] }, { country: 'DE' })).toBe('a')
-    expect(only({ countries: ['DE'] }, { country: 'AT' })).toBeNull()
-    expect(only({ productInterests: ['payroll'] }, { productInterest: 'Payroll and HR' })).toBe('a')
-    expect(only({ languages: ['German'] }, { language: 'de' })).toBe('a')
-    expect(only({ domains: ['acme.com'] }, { domain: 'shop.acme.com' })).toBe('a')
-    expect(only({ domains: ['acme.com'] }, { domain: 'notacme.com' })).toBeNull()
-    expect(only({ minScore: 70 }, { score: 69 })).toBeNull()
-    expect(only({ minScore: 70 }, { score: 70 })).toBe('a')
+    expect(only({ country: ['de'] }, { country: 'DE' })).toBe('a')
+    expect(only({ country: 'DE' }, { country: 'DE' })).toBe('a')
+    expect(only({ country: ['DE'] }, { country: 'AT' })).toBeNull()
+    expect(only({ territory: ['US-CA'] }, { country: 'US', regionCode: 'US-CA' })).toBe('a')
+    expect(only({ territory: ['US-CA'] }, { country: 'US' })).toBeNull()
+    expect(only({ product_interest: ['payroll'] }, { productInterest: 'Payroll and HR' })).toBe('a')
+    expect(only({ language: ['German'] }, { language: 'de' })).toBe('a')
+    expect(only({ domain: ['acme.com'] }, { domain: 'shop.acme.com' })).toBe('a')
+    expect(only({ domain: ['acme.com'] }, { domain: 'notacme.com' })).toBeNull()
+    expect(only({ tier: 'HOT' }, { tier: 'WARM' })).toBeNull()
+    expect(only({ min_score: 70 }, { score: 69 })).toBeNull()
+    expect(only({ min_score: 70 }, { score: 70 })).toBe('a')
+    expect(only({ product_interest: ['analytics'], language: ['es'] }, { productInterest: 'Analytics', language: 'en' })).toBeNull()
+    expect(only({ product_interest: ['analytics'], language: ['es'] }, { productInterest: 'Analytics', language: 'es' })).toBe('a')
+    expect(only(null as never, {})).toBe('a')
   })
 
-  it('skips a rule whose conditions cannot be read instead of failing', () => {
-    const broken = rule('broken', 'round_robin', { position: 1, conditions: { tiers: 'HOT' } as never })
-    expect(route({ reps: [rep('a')], rules: [broken] })).toMatchObject({ fallback: true, reason: expect.stringContaining('broken: conditions unreadable') })
+  it('skips a rule whose conditions cannot be read instead of matching every lead', () => {
+    for (const conditions of [{ tier: 'LUKEWARM' }, { countries: ['US'] }, 'US', 42]) {
+      const broken = rule('broken', 'round_robin', { position: 1, conditions })
+      expect(route({ reps: [rep('a')], rules: [broken] })).toMatchObject({ fallback: true, reason: expect.stringContaining('broken: conditions unreadable') })
+    }
+  })
+
+  it('treats an empty target list as the whole team, as stored by default', () => {
+    expect(route({ reps: [rep('a')], rules: [rule('rr', 'round_robin', { targetMemberIds: [] })] }).memberId).toBe('a')
   })
 
   it('explains a fallback when rules found nobody', () => {

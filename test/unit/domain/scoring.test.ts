@@ -69,7 +69,8 @@ describe('fit', () => {
 describe('intent', () => {
   it('scores channel and form type', () => {
     expect(reasons({ channel: 'web_form', formType: 'Request a demo' })).toEqual(['Inbound form +8', 'Demo request +25'])
-    expect(reasons({ channel: 'Referral', formType: 'Get pricing' })).toEqual(['Referral +10', 'Pricing or trial request +18'])
+    expect(reasons({ channel: 'phone', formType: 'Get pricing' })).toEqual(['Live conversation +10', 'Pricing or trial request +18'])
+    expect(reasons({ channel: 'third_party' })).toEqual(['Third-party lead +2'])
   })
 
   it('counts each kind of page once and caps page points', () => {
@@ -108,9 +109,9 @@ describe('score, tier and explanation', () => {
   it('makes a manager contact form WARM and a student newsletter COLD', () => {
     const warm = score({ title: 'Marketing Manager', companySize: '51-200', country: 'GB', channel: 'web_form', formType: 'contact', lastActivityAt: minutesAgo(2) })
     expect(warm).toMatchObject({ score: 48, tier: 'WARM' })
-    const cold = score({ title: 'Student', channel: 'webhook', formType: 'newsletter' })
+    const cold = score({ title: 'Student', channel: 'ad', formType: 'newsletter' })
     expect(cold).toMatchObject({ score: 0, tier: 'COLD' })
-    expect(cold.explanation.map(e => e.reason)).toEqual(['Student or intern -10', 'Integration +3', 'Content download +2', 'Raised to 0 +5'])
+    expect(cold.explanation.map(e => e.reason)).toEqual(['Student or intern -10', 'Ad response +4', 'Content download +2', 'Raised to 0 +4'])
   })
 
   it('scores an empty lead 0 with no explanation', () => {
@@ -137,7 +138,7 @@ describe('score, tier and explanation', () => {
         industry: fc.string(),
         country: fc.constantFrom('US', 'DE', 'BR', null),
         regionCode: fc.constantFrom('US-CA', 'CA-ON', null),
-        channel: fc.constantFrom('web_form', 'referral', 'chat', 'webhook', 'fax', null),
+        channel: fc.constantFrom('web_form', 'phone', 'email', 'event', 'chat', 'third_party', 'ad', 'fax', null),
         formType: fc.constantFrom('demo', 'pricing', 'contact', 'newsletter', null),
         pagesVisited: fc.array(fc.constantFrom('/pricing', '/demo', '/docs', '/customers', '/blog', '/plans')),
         attributes: fc.dictionary(fc.constantFrom('budget', 'timeline', 'other'), fc.anything()),

@@ -232,6 +232,8 @@ export interface SlaPolicy {
    * touch. [1440, 2880] means three touches; after the third the lead goes to nurture.
    */
   cadenceMinutes?: readonly number[] | null
+  /** Attempts before nurture (sla_policies.max_attempts); beyond the cadence the last gap repeats. */
+  maxAttempts?: number | null
 }
 
 export interface SlaDeadlines {
@@ -265,16 +267,20 @@ export function slaDeadlines(policy: SlaPolicy, calendar: CalendarOrAlwaysOpen, 
 
 /**
  * When the next touch is due after attempt number `attemptNumber` (1 = the first attempt) made at
- * `from`, or null when that was the last attempt of the cadence and the lead goes to nurture.
+ * `from`, or null when that was the last attempt and the lead goes to nurture. There are
+ * `maxAttempts` attempts (default: one more than the cadence has gaps); when that is more than the
+ * cadence covers, the last gap repeats.
  */
 export function nextAttemptAt(
   cadenceMinutes: readonly number[] | null | undefined,
   attemptNumber: number,
   calendar: CalendarOrAlwaysOpen,
   from: Date,
+  maxAttempts?: number | null,
 ): Date | null {
   if (!Number.isInteger(attemptNumber) || attemptNumber < 1) throw new RangeError('attemptNumber must be an integer >= 1')
-  const wait = cadenceMinutes?.[attemptNumber - 1]
-  if (wait === undefined) return null
-  return addBusinessMinutes(calendar, from, wait)
+  const gaps = cadenceMinutes ?? []
+  const attempts = maxAttempts ?? gaps.length + 1
+  if (gaps.length === 0 || attemptNumber >= attempts) return null
+  return addBusinessMinutes(calendar, from, gaps[Math.min(attemptNumber, gaps.length) - 1])
 }

@@ -11,30 +11,41 @@ import { containsPhrase } from './words.ts'
 
 export type RoutingStrategy = 'account_owner' | 'territory' | 'skill' | 'round_robin' | 'least_loaded'
 
-/** Which leads a rule applies to; every listed condition must hold, an empty object matches all. */
-export const ruleConditionsSchema = z.object({
+// One value or a list of them: {"country": "US"} and {"country": ["US", "CA"]} both read.
+const oneOrMany = <T extends z.ZodType<string>>(item: T) =>
+  z.union([item, z.array(item)]).transform(value => (Array.isArray(value) ? value : [value]) as Array<z.output<T>>)
+
+/**
+ * Which leads a rule applies to (routing_rules.conditions): every listed key must hold, each
+ * matching any of its values; {} matches every lead. Unknown keys make the rule unreadable
+ * rather than silently matching everything.
+ */
+export const ruleConditionsSchema = z.strictObject({
   /** ISO country codes of the lead. */
-  countries: z.array(z.string()).optional(),
+  country: oneOrMany(z.string()).optional(),
   /** Country or region codes ("US", "US-CA") covering the lead. */
-  territories: z.array(z.string()).optional(),
+  territory: oneOrMany(z.string()).optional(),
   /** Phrases found in the lead's product interest. */
-  productInterests: z.array(z.string()).optional(),
+  product_interest: oneOrMany(z.string()).optional(),
   /** Languages of the lead (codes or names). */
-  languages: z.array(z.string()).optional(),
+  language: oneOrMany(z.string()).optional(),
   /** Company domains (a lead at a subdomain matches). */
-  domains: z.array(z.string()).optional(),
-  tiers: z.array(z.enum(['HOT', 'WARM', 'COLD'])).optional(),
-  minScore: z.number().optional(),
+  domain: oneOrMany(z.string()).optional(),
+  tier: oneOrMany(z.enum(['HOT', 'WARM', 'COLD'])).optional(),
+  min_score: z.number().optional(),
 })
-export type RuleConditions = z.infer<typeof ruleConditionsSchema>
+/** Conditions as stored, e.g. {"country": ["US"], "tier": ["HOT"]}. */
+export type RuleConditions = z.input<typeof ruleConditionsSchema>
+type ParsedConditions = z.output<typeof ruleConditionsSchema>
 
 export interface RoutingRule {
   id: string
   name: string
   position: number
   strategy: RoutingStrategy
-  conditions: RuleConditions | null
-  /** Only these reps may be chosen by the rule; null for the whole team. */
+  /** The stored conditions (jsonb), read with ruleConditionsSchema; null matches every lead. */
+  conditions: unknown
+  /** Only these reps may be chosen by the rule; null or empty for the whole team. */
   targetMemberIds: readonly string[] | null
   enabled: boolean
 }
@@ -167,17 +178,17 @@ function sameLanguage(a: string, b: string): boolean {
   return left === right
 }
 
-function conditionsHold(conditions: RuleConditions, lead: RoutingLead): boolean {
-  const { countries, territories, productInterests, languages, domains, tiers, minScore } = conditions
-  if (countries && !countries.some(code => lead.country !== null && code.trim().toUpperCase() === lead.country)) return false
-  if (territories && !territories.some(code => territoryCovers(code, lead.country, lead.regionCode))) return false
-  if (productInterests && !productInterests.some(phrase => lead.productInterest !== null && containsPhrase(lead.productInterest, phrase))) return false
-  if (languages && !languages.some(language => lead.language !== null && sameLanguage(language, lead.language))) return false
-  if (domains) {
+function conditionsHold(conditions: ParsedConditions, lead: RoutingLead): boolean {
+  const { country, territory, product_interest: productInterest, language, domain, tier, min_score: minScore } = conditions
+  if (country && !country.some(code => lead.country !== null && code.trim().toUpperCase() === lead.country)) return false
+  if (territory && !territory.some(code => territoryCovers(code, lead.country, lead.regionCode))) return false
+  if (productInterest && !productInterest.some(phrase => lead.productInterest !== null && containsPhrase(lead.productInterest, phrase))) return false
+  if (language && !language.some(spoken => lead.language !== null && sameLanguage(spoken, lead.language))) return false
+  if (domain) {
     const leadDomains = lead.domain === null ? [] : domainAndParents(lead.domain)
-    if (!domains.some(domain => leadDomains.includes(domain.trim().toLowerCase()))) return false
+    if (!domain.some(name => leadDomains.includes(name.trim().toLowerCase()))) return false
   }
-  if (tiers && !(lead.tier != null && tiers.includes(lead.tier))) return false
+  if (tier && !(lead.tier != null && tier.includes(lead.tier))) return false
   if (minScore !== undefined && !(lead.score != null && lead.score >= minScore)) return false
   return true
 }
@@ -294,7 +305,7 @@ export function routeLead(request: RoutingRequest): RoutingDecision {
       skipped.push(`${rule.name}: lead does not match`)
       continue
     }
-    const targets = rule.targetMemberIds === null ? null : new Set(rule.targetMemberIds)
+    const targets = rule.targetMemberIds === null || rule.targetMemberIds.length === 0 ? null : new Set(rule.targetMemberIds)
     const pool = targets === null ? candidates : candidates.filter(rep => targets.has(rep.id))
     const pick = applyRule(rule, pool, request)
     if ('skip' in pick) {

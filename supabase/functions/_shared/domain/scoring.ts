@@ -25,7 +25,7 @@ export const scoringRulesSchema = z
       regions: z.array(z.object({ codes: z.array(z.string().min(2)).min(1), points, label })),
     }),
     intent: z.object({
-      /** Lead source channels ("web_form", "referral", …); the first matching rule counts. */
+      /** Lead source channels ("web_form", "phone", …); the first matching rule counts. */
       channels: z.array(z.object({ channels: z.array(z.string().min(1)).min(1), points, label })),
       /** Form types ("Demo request"); the first matching rule counts. */
       formTypes: z.array(keywordRuleSchema),
@@ -72,11 +72,14 @@ export const defaultScoringRules: ScoringRules = {
     ],
   },
   intent: {
+    // The lead_channel values of the schema.
     channels: [
-      { channels: ['referral', 'partner'], points: 10, label: 'Referral' },
-      { channels: ['web_form', 'landing_page'], points: 8, label: 'Inbound form' },
-      { channels: ['chat', 'phone'], points: 8, label: 'Live conversation' },
-      { channels: ['webhook', 'api', 'import'], points: 3, label: 'Integration' },
+      { channels: ['phone', 'chat'], points: 10, label: 'Live conversation' },
+      { channels: ['web_form'], points: 8, label: 'Inbound form' },
+      { channels: ['event'], points: 6, label: 'Met at an event' },
+      { channels: ['email'], points: 5, label: 'Inbound email' },
+      { channels: ['ad'], points: 4, label: 'Ad response' },
+      { channels: ['third_party'], points: 2, label: 'Third-party lead' },
     ],
     formTypes: [
       { keywords: ['demo'], points: 25, label: 'Demo request' },
@@ -129,7 +132,7 @@ export interface ScoringInput {
   country?: string | null
   /** ISO 3166-2, e.g. "US-CA". */
   regionCode?: string | null
-  /** The lead source's channel, e.g. "web_form". */
+  /** The lead source's channel (lead_channel), e.g. "web_form". */
   channel?: string | null
   formType?: string | null
   pagesVisited?: readonly string[] | null
