@@ -41,7 +41,7 @@ interface RelationBatch {
   roles: Set<string>
 }
 
-type Verdict = { deliver: true } | { deliver: false } | { error: string } | { check: true }
+type Verdict = { deliver: true } | { error: string } | { check: true }
 
 // Preparing overlaps round trips of consecutive transactions; more would crowd REST out of the shared pool.
 const maxParallelTransactions = 2
@@ -68,17 +68,14 @@ function oldTupleOf(change: WalChange, info: RelationInfo): WalTuple | undefined
  * Whether a subscriber may get this change, following Supabase Realtime: RLS is checked for
  * INSERT/UPDATE on RLS tables by primary key; DELETEs are not checked but carry only the key.
  */
-function verdictFor(change: WalChange, info: RelationInfo, access: TableAccess, role: RoleAccess | undefined): Verdict {
-  if (!role)
-    return { deliver: false }
-  const keyReadable = info.primaryKey.length > 0 && info.primaryKey.every(name => role.columns.has(name))
+function verdictFor(change: WalChange, info: RelationInfo, access: TableAccess, role: RoleAccess): Verdict {
   if (role.columns.size === 0)
     return { error: 'Error 401: Unauthorized' }
   if (!access.rls || role.bypassRls)
     return { deliver: true }
   if (info.primaryKey.length === 0)
     return { error: 'Error 400: Bad Request, no primary key' }
-  if (!keyReadable)
+  if (!info.primaryKey.every(name => role.columns.has(name)))
     return { error: 'Error 401: Unauthorized' }
   return change.kind === 'DELETE' ? { deliver: true } : { check: true }
 }
@@ -207,10 +204,10 @@ export function createChangeFeed(pool: pg.Pool, registry: SubscriptionRegistry) 
         // One snapshot of the claims per decision, even if an access_token arrives meanwhile.
         const auth = subscription.listener.auth
         const role = access.roles.get(auth.role)
+        if (!role)
+          return [] // the role does not exist (any more)
         const verdict = verdictFor(item.change, batch.info, access, role)
-        if ('deliver' in verdict && !verdict.deliver)
-          return []
-        return [{ subscription, auth, role, verdict, check: 'check' in verdict ? needsCheck(auth, batch, item) : undefined }]
+        return [{ subscription, role, verdict, check: 'check' in verdict ? needsCheck(auth, batch, item) : undefined }]
       }),
     })))
     const visible = await visibleKeys(pool, tx.xid, checks)
@@ -226,8 +223,8 @@ export function createChangeFeed(pool: pg.Pool, registry: SubscriptionRegistry) 
         const listener = subscription.listener
         let delivery = byListener.get(listener)
         if (!delivery) {
-          const dataJson = 'error' in verdict || !role
-            ? errorData(item.change, batch.info, commitTimestamp, 'error' in verdict ? verdict.error : 'Error 401: Unauthorized')
+          const dataJson = 'error' in verdict
+            ? errorData(item.change, batch.info, commitTimestamp, verdict.error)
             : changeData(item.change, batch.info, commitTimestamp, access, role, {
                 record: item.change.kind === 'DELETE' ? undefined : converted[item.subject].record,
                 old: item.old === undefined ? undefined : converted[item.old].record,

@@ -195,7 +195,10 @@ export class RealtimeConnection {
         this.reply(message, 'error', { reason: `Unable to subscribe to changes with given parameters: ${error.message}` })
         return
       }
-      throw error
+      // Answer anyway, or the client would wait for its join timeout and retry blindly.
+      log.error('realtime', `join of ${topic} failed: ${(error as Error).stack ?? error}`)
+      this.reply(message, 'error', { reason: `UnknownErrorOnChannel: ${(error as Error).message}` })
+      return
     }
 
     this.channels.set(topic, channel)

@@ -21,7 +21,8 @@ export async function loadAccess(pool: pg.Pool, relationOid: number, roles: stri
     select r.rolname, r.rolsuper or r.rolbypassrls as bypass, c.relrowsecurity as rls,
       array(select a.attname::text from pg_attribute a
             where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-              and has_column_privilege(r.oid, c.oid, a.attnum, 'SELECT')) as columns
+              and has_column_privilege(r.oid, c.oid, a.attnum, 'SELECT')
+            order by a.attnum) as columns
     from pg_class c join pg_roles r on r.rolname = any($2::text[])
     where c.oid = $1`,
   [relationOid, roles])

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import WebSocket from 'ws'
-import { Inbox } from './helpers.ts'
+import { Inbox, userToken } from './helpers.ts'
 
 type Frame = unknown[] | Record<string, unknown>
 
@@ -98,6 +98,22 @@ describe('realtime wire protocol', () => {
     expect(await frames.waitFor(2)).toEqual([
       ['1', '1', 'realtime:', 'phx_reply', { status: 'error', response: { reason: 'TopicNameRequired: You must provide a topic name' } }],
       ['2', '2', 'realtime:secret-room', 'phx_reply', { status: 'error', response: { reason: 'Unauthorized: You do not have permissions to read from this Channel topic: secret-room' } }],
+    ])
+  })
+
+  it('closes a channel whose access_token is replaced by a bad one, or whose token expires', async () => {
+    const { socket, frames } = await open()
+    socket.send(JSON.stringify(['1', '1', 'realtime:refresh', 'phx_join', { config: {}, access_token: await userToken() }]))
+    socket.send(JSON.stringify(['2', '2', 'realtime:expiring', 'phx_join', { config: {}, access_token: await userToken(undefined, 2) }]))
+    await frames.waitFor(2)
+    socket.send(JSON.stringify(['1', '3', 'realtime:refresh', 'access_token', { access_token: 'not-a-jwt' }]))
+    expect((await frames.waitFor(4)).slice(2)).toEqual([
+      ['1', null, 'realtime:refresh', 'system', { extension: 'system', status: 'error', message: 'The token provided is not a valid JWT', channel: 'refresh' }],
+      ['1', '1', 'realtime:refresh', 'phx_close', {}],
+    ])
+    expect((await frames.waitFor(6, 4000)).slice(4)).toEqual([
+      ['2', null, 'realtime:expiring', 'system', { extension: 'system', status: 'error', message: 'Token has expired', channel: 'expiring' }],
+      ['2', '2', 'realtime:expiring', 'phx_close', {}],
     ])
   })
 })
