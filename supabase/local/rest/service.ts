@@ -107,7 +107,7 @@ export function createRestService(context: StackContext): Service {
       // Something the snapshot does not know may be brand new: retry once on a fresher one.
       if (!(error instanceof RestError && staleSchemaCodes.has(error.code)))
         throw error
-      const fresher = await cache.fresherThan(startedAt)
+      const fresher = await cache.fresherThan(startedAt, error.message)
       if (fresher === snapshot)
         throw error
       return handle(fresher)

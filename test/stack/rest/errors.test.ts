@@ -86,6 +86,12 @@ describe('malformed requests', () => {
     await f.sql.query('grant select on public.conf_log to anon, authenticated')
   })
 
+  it('answers 406 PGRST107 for a media type it does not offer', async () => {
+    const response = await restFetch(f, '/conf_books', { headers: { Accept: 'text/csv' } })
+    expect(response.status).toBe(406)
+    expect(await response.json()).toEqual({ code: 'PGRST107', message: 'None of these media types are available: text/csv', details: null, hint: null })
+  })
+
   it('answers 405 for a method PostgREST does not serve', async () => {
     const response = await restFetch(f, '/rpc/conf_add', { method: 'DELETE' })
     expect(response.status).toBe(405)

@@ -110,7 +110,8 @@ end $$;
 create function public.conf_whoami() returns jsonb language sql stable as $$
   select jsonb_build_object('uid', auth.uid(), 'role', current_user, 'claim_role', auth.role(),
     'method', current_setting('request.method', true), 'path', current_setting('request.path', true),
-    'client', current_setting('request.headers', true)::jsonb ->> 'x-client-info')
+    'client', current_setting('request.headers', true)::jsonb ->> 'x-client-info',
+    'timeout', current_setting('statement_timeout'))
 $$;
 `
 

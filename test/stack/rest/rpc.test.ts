@@ -98,6 +98,11 @@ describe('calling functions', () => {
     expect(anon.data).toMatchObject({ uid: null, role: 'anon', method: 'GET' })
   })
 
+  it('applies the role\'s own settings, such as statement_timeout', async () => {
+    expect((await f.anon.rpc('conf_whoami')).data.timeout).toBe('3s')
+    expect((await f.alice.rpc('conf_whoami')).data.timeout).toBe('8s')
+  })
+
   it('honours response.status and response.headers set by the function', async () => {
     const { data, status } = await f.anon.rpc('conf_enqueue')
     expect(status).toBe(202)

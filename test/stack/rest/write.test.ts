@@ -143,6 +143,16 @@ describe('update', () => {
     expect((await counters()).map(row => row.value)).toEqual([1, 2, 3])
   })
 
+  it('rolls back an update affecting more rows than maxAffected: 400 PGRST124', async () => {
+    const { error, status } = await f.anon.from('conf_counters').update({ value: 9 }).gte('value', 2).maxAffected(1)
+    expect(status).toBe(400)
+    expectErrorShape(error, 'PGRST124')
+    expect(error!.details).toBe('The query affects 2 rows')
+    expect((await counters()).map(row => row.value)).toEqual([1, 2, 3])
+    const within = await f.anon.from('conf_counters').update({ value: 9 }).eq('key', 'c').maxAffected(1)
+    expect(within.error).toBeNull()
+  })
+
   it('refuses an update without a filter, as Supabase (pg-safeupdate) does', async () => {
     const { error, status } = await f.anon.from('conf_counters').update({ value: 0 })
     expect(status).toBe(400)

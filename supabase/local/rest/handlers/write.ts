@@ -104,10 +104,6 @@ export async function handleInsert(ctx: HandlerContext): Promise<RestResponse> {
   const params = parseQueryParams(ctx.search, false)
   const table = tableOf(ctx.snapshot, ctx.name)
   const { columns, rows } = payloadColumns(await ctx.body(), params, table)
-  for (const column of params.onConflict ?? []) {
-    if (!table.columns.has(column))
-      throw columnNotFound(table.name, column)
-  }
   const resolution = ctx.prefer.resolution
   const onConflict = resolution ? { columns: params.onConflict ?? table.primaryKey, resolution } : undefined
   const merge = resolution === 'merge-duplicates'

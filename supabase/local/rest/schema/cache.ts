@@ -5,6 +5,10 @@ import { introspect } from './introspect.ts'
 import type { SchemaSnapshot } from './introspect.ts'
 
 const reconnectDelayMs = 1000
+// Reloads for lookups that miss are a safety net for a notification still in flight; a client
+// asking again and again for the same missing thing must not reload every time.
+const missReloadIntervalMs = 1000
+const maxMissesTracked = 1000
 
 /**
  * PostgREST's schema cache: introspected on first use, reloaded on `NOTIFY pgrst, 'reload schema'`
@@ -18,6 +22,7 @@ export class SchemaCache {
   private listening?: Promise<void>
   private listener?: pg.Client
   private closed = false
+  private readonly missReloads = new Map<string, number>()
 
   constructor(private readonly pool: pg.Pool, private readonly dbUrl: string, readonly schema: string) {}
 
@@ -28,11 +33,18 @@ export class SchemaCache {
     return this.current!
   }
 
-  /** A snapshot whose loading began at or after `since` (ms since epoch), reloading if needed. */
-  async fresherThan(since: number): Promise<SchemaSnapshot> {
+  /**
+   * After a lookup missed (`miss` names what): a snapshot whose loading began at or after `since`
+   * (ms since epoch), reloading if needed, unless the same miss reloaded within the last second.
+   */
+  async fresherThan(since: number, miss: string): Promise<SchemaSnapshot> {
     const snapshot = await this.get()
-    if (snapshot.loadedAt >= since)
+    const now = Date.now()
+    if (snapshot.loadedAt >= since || now - (this.missReloads.get(miss) ?? 0) < missReloadIntervalMs)
       return snapshot
+    if (this.missReloads.size >= maxMissesTracked)
+      this.missReloads.clear()
+    this.missReloads.set(miss, now)
     this.reload()
     return this.get()
   }
