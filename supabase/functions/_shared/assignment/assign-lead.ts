@@ -1,0 +1,150 @@
+// Gives a lead to a rep inside the caller's transaction: the team's round robin is locked, the pure
+// routing decision is made on what the database says now, and the owner, the SLA clock, the
+// round-robin position and an event saying which rule matched and why are written together.
+// Used by ingest-lead for new and re-engaged leads and by the SLA escalator to reassign.
+import type { RoutingDecision, RoutingLead } from '../domain/routing.ts'
+import { routeLead } from '../domain/routing.ts'
+import type { Tier } from '../domain/scoring.ts'
+import type { Tx } from '../db/postgres.ts'
+import type { SlaClock } from './sla-clock.ts'
+import { findSlaPolicy, startSlaClock } from './sla-clock.ts'
+import type { TeamRep } from './team-snapshot.ts'
+import { loadTeamSnapshot } from './team-snapshot.ts'
+
+export interface AssignOptions {
+  now: Date
+  /** Why the lead is being (re)assigned, kept in the event: 'new_lead', 're_engaged', 'sla_breached'… */
+  reason: string
+  /** Reps not to choose unless nobody else is eligible (e.g. the rep who missed the SLA). */
+  excludeMemberIds?: readonly string[]
+  /** Start a fresh SLA clock for the new owner (default) or leave the lead's clock as it is. */
+  sla?: 'restart' | 'keep'
+  /** Who acted, for the event; null for the system. */
+  actorId?: string | null
+}
+
+export interface Assignment {
+  leadId: string
+  /** The new owner: the chosen rep, or the team's fallback owner; null when nobody. */
+  assignedTo: string | null
+  /** Nobody eligible: the lead waits in the team's fallback queue. */
+  fallback: boolean
+  decision: RoutingDecision | null
+  status: string
+  slaDueAt: Date | null
+  /** The chosen rep as routing saw them (null for fallback), e.g. to know their push preferences. */
+  rep: TeamRep | null
+}
+
+interface LeadRow {
+  id: string
+  org_id: string
+  team_id: string | null
+  source_id: string | null
+  tier: Tier
+  score: number
+  domain: string | null
+  country: string | null
+  region: string | null
+  product_interest: string | null
+  language: string | null
+  status: string
+  assigned_to: string | null
+  sla_due_at: Date | null
+}
+
+const regionCodePattern = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
+
+function routingLeadOf(lead: LeadRow): RoutingLead {
+  return {
+    domain: lead.domain,
+    country: lead.country,
+    regionCode: lead.region !== null && regionCodePattern.test(lead.region) ? lead.region : null,
+    productInterest: lead.product_interest,
+    language: lead.language,
+    tier: lead.tier,
+    score: lead.score,
+  }
+}
+
+async function slaClockFor(tx: Tx, lead: LeadRow, now: Date): Promise<SlaClock | null> {
+  const policy = await findSlaPolicy(tx, { orgId: lead.org_id, sourceId: lead.source_id, tier: lead.tier })
+  return policy === null ? null : startSlaClock(policy, now)
+}
+
+/**
+ * Routes lead `leadId` (locked here) through its team's rules and writes the outcome. Must run
+ * inside a transaction: the team's round-robin row stays locked until it ends, which is what
+ * keeps concurrent assignments from pushing a rep over capacity.
+ */
+export async function assignLead(tx: Tx, leadId: string, options: AssignOptions): Promise<Assignment> {
+  const { now } = options
+  const [lead] = await tx<LeadRow[]>`
+    select id, org_id, team_id, source_id, tier, score, domain, country, region, product_interest, language,
+           status, assigned_to, sla_due_at
+    from public.leads where id = ${leadId} for update`
+  if (!lead)
+    throw new Error(`assignLead: lead ${leadId} does not exist`)
+
+  const [team, clock] = lead.team_id === null
+    ? [null, await slaClockFor(tx, lead, now)]
+    : await Promise.all([loadTeamSnapshot(tx, { id: lead.team_id, orgId: lead.org_id }, lead.domain), slaClockFor(tx, lead, now)])
+  const restart = (options.sla ?? 'restart') === 'restart' && clock !== null
+  const slaDueAt = restart ? clock.deadlines.dueAt : lead.sla_due_at
+
+  const decision = team === null
+    ? null
+    : routeLead({
+        lead: routingLeadOf(lead),
+        rules: team.rules,
+        accounts: team.accounts,
+        reps: team.reps,
+        roundRobin: team.roundRobin,
+        now,
+        excludeMemberIds: options.excludeMemberIds,
+      })
+  const fallback = decision?.fallback ?? false
+  const assignedTo = decision === null ? null : decision.memberId ?? team?.fallbackOwnerId ?? null
+  const toRep = decision !== null && decision.memberId !== null
+
+  const writes: Promise<unknown>[] = [tx`
+    update public.leads set
+      assigned_to = ${assignedTo},
+      assigned_at = ${assignedTo === null ? null : now},
+      in_fallback_queue = ${fallback},
+      status = case when status = 'new' and ${toRep} then 'assigned'::public.lead_status else status end,
+      sla_policy_id = ${restart ? clock.policyId : tx`sla_policy_id`},
+      sla_started_at = ${restart ? clock.deadlines.clockStartsAt : tx`sla_started_at`},
+      sla_due_at = ${restart ? clock.deadlines.dueAt : tx`sla_due_at`},
+      sla_state = ${restart ? 'running' : tx`sla_state`},
+      sla_reminded_at = ${restart ? null : tx`sla_reminded_at`}
+    where id = ${lead.id}`]
+  if (decision?.roundRobin && team !== null) {
+    writes.push(tx`
+      update public.round_robin_state
+      set last_member_id = ${decision.roundRobin.lastMemberId}, counter = ${decision.roundRobin.counter}
+      where team_id = ${lead.team_id}`)
+  }
+  const type = fallback
+    ? 'fallback_queued'
+    : lead.assigned_to !== null && lead.assigned_to !== assignedTo ? 'reassigned' : assignedTo === null ? 'routed' : 'assigned'
+  const details = {
+    to: assignedTo,
+    from: lead.assigned_to,
+    trigger: options.reason,
+    rule: decision?.rule ?? null,
+    reason: decision?.reason ?? 'the lead has no team to route it through',
+    ...(fallback ? { fallback_owner: assignedTo } : {}),
+    ...(options.excludeMemberIds?.length ? { excluded: options.excludeMemberIds } : {}),
+    sla_due_at: slaDueAt?.toISOString() ?? null,
+    ...(restart && clock.note !== null ? { sla_note: clock.note } : {}),
+  }
+  writes.push(tx`
+    insert into public.lead_events (lead_id, org_id, type, actor_id, occurred_at, details)
+    values (${lead.id}, ${lead.org_id}, ${type}, ${options.actorId ?? null}, ${now}, ${tx.json(details)})`)
+  await Promise.all(writes)
+
+  const rep = toRep ? team?.reps.find(candidate => candidate.id === decision.memberId) ?? null : null
+  const status = lead.status === 'new' && toRep ? 'assigned' : lead.status
+  return { leadId: lead.id, assignedTo, fallback, decision, status, slaDueAt, rep }
+}

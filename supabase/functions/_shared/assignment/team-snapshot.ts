@@ -1,0 +1,125 @@
+// What routing needs to know about a team, read inside the assigning transaction after the team's
+// round-robin row is locked: so every assignment to the team sees the ones committed before it.
+import type { WeeklyHours } from '../domain/business-hours.ts'
+import { domainAndParents } from '../domain/domains.ts'
+import type { Availability, RepSnapshot, RoundRobinState, RoutingRule, RoutingStrategy } from '../domain/routing.ts'
+import type { Tx } from '../db/postgres.ts'
+
+/** Lead statuses that hold a place in a rep's capacity (the rep's open leads). */
+export const OPEN_STATUSES = ['new', 'assigned', 'attempting', 'contacted', 'qualified'] as const
+
+export interface TeamRep extends RepSnapshot {
+  /** The rep also wants a push for WARM leads. */
+  pushWarm: boolean
+}
+
+export interface TeamSnapshot {
+  roundRobin: RoundRobinState
+  reps: TeamRep[]
+  rules: RoutingRule[]
+  /** Company domain -> owner, for the lead's domain and its parents only. */
+  accounts: Map<string, string>
+  fallbackOwnerId: string | null
+}
+
+interface RuleRow {
+  id: string
+  name: string
+  position: number
+  strategy: RoutingStrategy
+  conditions: unknown
+  target_member_ids: string[]
+  enabled: boolean
+}
+
+interface RepRow {
+  id: string
+  active: boolean
+  availability: Availability
+  working_hours: WeeklyHours | null
+  time_zone: string
+  territories: string[]
+  skills: string[]
+  languages: string[]
+  capacity: number
+  push_warm: boolean
+  open_leads: number
+}
+
+/**
+ * Locks the team's round-robin row (creating it on first use) for the rest of the transaction.
+ * Every assignment into the team goes through this lock, so capacity and turns are decided one
+ * lead at a time per team while other teams proceed in parallel.
+ */
+export async function lockRoundRobin(tx: Tx, teamId: string): Promise<RoundRobinState> {
+  const read = () => tx<{ last_member_id: string | null, counter: string }[]>`
+    select last_member_id, counter from public.round_robin_state where team_id = ${teamId} for update`
+  let [row] = await read()
+  if (!row) {
+    await tx`insert into public.round_robin_state (team_id) values (${teamId}) on conflict (team_id) do nothing`
+    ;[row] = await read()
+  }
+  return { lastMemberId: row?.last_member_id ?? null, counter: Number(row?.counter ?? 0) }
+}
+
+function toRule(row: RuleRow): RoutingRule {
+  return {
+    id: row.id,
+    name: row.name,
+    position: row.position,
+    strategy: row.strategy,
+    // Read (and refused when unreadable) by the routing domain itself.
+    conditions: row.conditions,
+    targetMemberIds: row.target_member_ids,
+    enabled: row.enabled,
+  }
+}
+
+function toRep(row: RepRow): TeamRep {
+  return {
+    id: row.id,
+    active: row.active,
+    availability: row.availability,
+    workingHours: row.working_hours,
+    timeZone: row.time_zone,
+    territories: row.territories,
+    skills: row.skills,
+    languages: row.languages,
+    capacity: row.capacity,
+    openLeads: row.open_leads,
+    pushWarm: row.push_warm,
+  }
+}
+
+/** Locks the team's round robin, then reads its reps with their open leads, rules, matching accounts and fallback owner. */
+export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string }, leadDomain: string | null): Promise<TeamSnapshot> {
+  const domains = leadDomain === null ? [] : domainAndParents(leadDomain)
+  const roundRobin = await lockRoundRobin(tx, team.id)
+  // The reads go out together (pipelined on the transaction's connection), all after the lock.
+  const [reps, rules, accounts, teams] = await Promise.all([
+    tx<RepRow[]>`
+      select m.id, m.active, m.availability, m.working_hours, m.time_zone, m.territories, m.skills, m.languages,
+             m.capacity, m.push_warm,
+             (select count(*)::int from public.leads l
+              where l.assigned_to = m.id and l.status in ${tx(OPEN_STATUSES)} and not l.is_spam) as open_leads
+      from public.members m
+      where m.team_id = ${team.id} and m.role = 'rep'
+      order by m.id`,
+    tx<RuleRow[]>`
+      select id, name, position, strategy, conditions, target_member_ids, enabled
+      from public.routing_rules where team_id = ${team.id} and enabled order by position, id`,
+    domains.length === 0
+      ? Promise.resolve([])
+      : tx<{ domain: string, owner_id: string }[]>`
+          select domain, owner_id from public.accounts
+          where org_id = ${team.orgId} and domain in ${tx(domains)} and owner_id is not null`,
+    tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`,
+  ])
+  return {
+    roundRobin,
+    reps: reps.map(toRep),
+    rules: rules.map(toRule),
+    accounts: new Map(accounts.map(row => [row.domain, row.owner_id])),
+    fallbackOwnerId: teams[0]?.fallback_owner_id ?? null,
+  }
+}

@@ -1,0 +1,101 @@
+// POST /functions/v1/ingest-lead: from the raw request to a defined answer, whatever was sent.
+// Checks run cheapest first (method, body, key, origin, rate, fields); only a post that passes
+// them all opens a transaction. Nothing a client sends can make it answer 5xx: an unexpected
+// failure (the database away) is a 503 to retry.
+import type { Sql } from '../_shared/db/postgres.ts'
+import { inTransaction, sqlState } from '../_shared/db/postgres.ts'
+import { normalizeLeadInput } from '../_shared/domain/lead-input.ts'
+import type { HeaderMap } from './answers.ts'
+import { errorAnswer, htmlThanks, IngestError, jsonAnswer } from './answers.ts'
+import { clientIp, wantsHtml } from './client.ts'
+import { corsHeaders, originAllowed, preflightHeaders } from './cors.ts'
+import { idempotencyKeyOf } from './idempotency.ts'
+import { ingest } from './ingest.ts'
+import type { AlertSender } from './lead-alert.ts'
+import { sendAlert } from './lead-alert.ts'
+import { countPost } from './rate-limit.ts'
+import { rawPayloadOf } from './raw-payload.ts'
+import { readLeadBody } from './request-body.ts'
+import { authenticateSource, sha256Hex, someSourceAllows, sourceKeyOf } from './source-auth.ts'
+
+export interface IngestDeps {
+  sql: Sql
+  now: () => Date
+  /** Null when VAPID keys are not configured: alerts are recorded as pending. */
+  sender: AlertSender | null
+  /** Proxies in front of the function whose X-Forwarded-For entries to skip (see clientIp). */
+  trustedProxyHops: number
+  /** Keeps work going after the answer (EdgeRuntime.waitUntil on Supabase). */
+  background: (work: Promise<unknown>) => void
+}
+
+async function preflight(request: Request, sql: Sql): Promise<Response> {
+  const origin = request.headers.get('origin')
+  if (origin === null)
+    return new Response(null, { status: 204, headers: { allow: 'POST, OPTIONS' } })
+  if (!(await someSourceAllows(sql, origin)))
+    throw new IngestError(403, 'origin_not_allowed', 'No lead source accepts posts from this origin')
+  return new Response(null, { status: 204, headers: preflightHeaders(origin) })
+}
+
+// Data PostgreSQL refused (a value out of range, a check constraint): the post's fault, not ours.
+function isDataError(error: unknown): boolean {
+  const code = sqlState(error)
+  return code !== null && (code.startsWith('22') || code === '23514')
+}
+
+async function handle(request: Request, deps: IngestDeps, cors: { headers: HeaderMap }): Promise<Response> {
+  if (request.method === 'OPTIONS')
+    return await preflight(request, deps.sql)
+  if (request.method !== 'POST')
+    throw new IngestError(405, 'method_not_allowed', 'Post leads with POST', null, { allow: 'POST, OPTIONS' })
+
+  const body = await readLeadBody(request)
+  const source = await authenticateSource(deps.sql, sourceKeyOf(request, body))
+  const origin = request.headers.get('origin')
+  if (!originAllowed(origin, source.allowed_origins))
+    throw new IngestError(403, 'origin_not_allowed', 'This lead source does not accept posts from this origin')
+  cors.headers = corsHeaders(origin)
+
+  const idempotencyKey = idempotencyKeyOf(request)
+  const now = deps.now()
+  await countPost(deps.sql, source, clientIp(request, deps.trustedProxyHops), now)
+  const input = normalizeLeadInput(body.value, { defaultCountry: source.default_country })
+  if (!input.ok)
+    throw new IngestError(422, 'invalid_lead', 'Some fields are missing or invalid', input.fields)
+
+  const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: await sha256Hex(body.bytes) }
+  const outcome = await inTransaction(deps.sql, tx => ingest(tx, {
+    source,
+    lead: input.lead,
+    isSpam: input.isSpam,
+    raw: rawPayloadOf(body),
+    now,
+    idempotency,
+    sender: deps.sender,
+  }))
+  if (outcome.alert !== null && deps.sender !== null)
+    deps.background(sendAlert(deps.sql, deps.sender, outcome.alert))
+
+  const headers = { ...cors.headers, ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) }
+  if (wantsHtml(request))
+    return htmlThanks(source.thank_you_url, headers)
+  return jsonAnswer(outcome.answer.status, outcome.answer.body, headers)
+}
+
+export async function handleIngest(request: Request, deps: IngestDeps): Promise<Response> {
+  const cors = { headers: {} as HeaderMap }
+  try {
+    return await handle(request, deps, cors)
+  }
+  catch (error) {
+    if (error instanceof IngestError)
+      return errorAnswer(error, cors.headers)
+    if (isDataError(error)) {
+      console.error('ingest-lead: the database refused the lead:', error)
+      return errorAnswer(new IngestError(422, 'invalid_lead', 'The lead could not be stored as sent; check its fields'), cors.headers)
+    }
+    console.error('ingest-lead: unexpected failure:', error)
+    return errorAnswer(new IngestError(503, 'unavailable', 'Leads cannot be taken right now; retry shortly'), { ...cors.headers, 'retry-after': '5' })
+  }
+}

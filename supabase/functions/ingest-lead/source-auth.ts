@@ -1,0 +1,71 @@
+// Which lead source is posting: its key comes in the x-source-key header or, for plain HTML forms
+// that cannot set headers, in a `source_key` field. Only the key's sha256 is stored.
+import type { Sql } from '../_shared/db/postgres.ts'
+import type { Tier } from '../_shared/domain/scoring.ts'
+import { IngestError } from './answers.ts'
+import { normalizeOrigin } from './cors.ts'
+import type { LeadBody } from './request-body.ts'
+
+export interface LeadSource {
+  id: string
+  org_id: string
+  org_name: string
+  team_id: string | null
+  name: string
+  channel: string
+  allowed_origins: string[]
+  default_tier: Tier | null
+  default_country: string | null
+  thank_you_url: string | null
+  ack_template: string | null
+  rate_limit_per_minute: number
+  ip_rate_limit_per_minute: number
+}
+
+const MAX_KEY_LENGTH = 512
+
+export function sourceKeyOf(request: Request, body: LeadBody): string | null {
+  const header = request.headers.get('x-source-key')
+  if (header !== null && header.trim() !== '')
+    return header.trim()
+  const field = body.kind === 'form'
+    ? body.value.get('source_key')
+    : typeof body.value === 'object' && body.value !== null && !Array.isArray(body.value)
+      ? Object.getOwnPropertyDescriptor(body.value, 'source_key')?.value as unknown
+      : null
+  return typeof field === 'string' && field.trim() !== '' ? field.trim() : null
+}
+
+export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  return Array.from(digest, byte => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/** The active source whose key this is; 401 when the key is missing, unknown or revoked. */
+export async function authenticateSource(sql: Sql, key: string | null): Promise<LeadSource> {
+  if (key === null)
+    throw new IngestError(401, 'missing_source_key', 'Send the source key in the x-source-key header or a source_key field')
+  const invalid = new IngestError(401, 'invalid_source_key', 'The source key is unknown or has been revoked')
+  if (key.length > MAX_KEY_LENGTH)
+    throw invalid
+  const [source] = await sql<LeadSource[]>`
+    select s.id, s.org_id, o.name as org_name, s.team_id, s.name, s.channel, s.allowed_origins, s.default_tier,
+           s.default_country, s.thank_you_url, s.ack_template, s.rate_limit_per_minute, s.ip_rate_limit_per_minute
+    from public.lead_sources s
+    join public.organizations o on o.id = s.org_id
+    where s.key_hash = ${await sha256Hex(key)} and s.revoked_at is null`
+  if (!source)
+    throw invalid
+  return source
+}
+
+/** Whether any active source lets browsers at `origin` post (a preflight carries no key to tell which). */
+export async function someSourceAllows(sql: Sql, origin: string): Promise<boolean> {
+  const [row] = await sql<{ allowed: boolean }[]>`
+    select exists (
+      select 1 from public.lead_sources s, unnest(s.allowed_origins) as allowed
+      where s.revoked_at is null and (allowed = '*' or rtrim(lower(btrim(allowed)), '/') = ${normalizeOrigin(origin)})
+    ) as allowed`
+  return row?.allowed ?? false
+}
