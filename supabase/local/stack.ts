@@ -15,6 +15,7 @@ import { createRealtimeService } from './realtime/index.ts'
 import { createRestService } from './rest/service.ts'
 import { schedule } from './schedule.ts'
 import { startScheduler } from './scheduler/index.ts'
+import { ensureVapidKeys } from './vapid.ts'
 
 export interface StackOptions {
   /** Database folder; default `.pronto/db`. */
@@ -31,6 +32,8 @@ export interface StackOptions {
   extraFunctionsDir?: string
   /** Extra environment variables for every edge function, on top of supabase/functions/.env. */
   functionEnv?: Record<string, string>
+  /** Where the VAPID key pair is kept (vapid.json); default the data folder's parent (`.pronto`), so a reset keeps it. */
+  vapidDir?: string
 }
 
 export interface Stack extends StackContext {
@@ -39,6 +42,8 @@ export interface Stack extends StackContext {
   /** Cold start (fresh database) or warm start, and how long it took. */
   fresh: boolean
   startupMs: number
+  /** The push (VAPID) public key the PWA subscribes with; the private key stays with the functions. */
+  vapidPublicKey: string
   stop: () => Promise<void>
 }
 
@@ -88,6 +93,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pool.on('error', error => log.debug('stack', `idle database connection: ${error.message}`))
     stops.push(() => pool.end())
 
+    const vapid = await ensureVapidKeys(options.vapidDir ?? path.dirname(dataDir))
+    const functionEnv = { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: vapid.subject, ...options.functionEnv }
     const gatewayPort = options.apiPort === 0 ? await freePort() : options.apiPort ?? defaultPorts.api
     const context: StackContext = {
       ...(await apiKeys()),
@@ -100,7 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       createRestService(context),
       createAuthService(context),
       createRealtimeService(context),
-      createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: options.functionEnv }),
+      createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: functionEnv }),
     ]
     const gateway = createGateway(services)
     const apiPort = await listen(gateway, gatewayPort)
@@ -117,7 +124,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const startupMs = performance.now() - started
     log.info('stack', `ready in ${(startupMs / 1000).toFixed(1)}s (${postgres.fresh ? 'cold' : 'warm'}): API ${context.apiUrl}, database ${postgres.url}`)
-    return { ...context, dbPort, apiPort, fresh: postgres.fresh, startupMs, stop }
+    return { ...context, dbPort, apiPort, fresh: postgres.fresh, startupMs, vapidPublicKey: vapid.publicKey, stop }
   }
   catch (error) {
     await stop()

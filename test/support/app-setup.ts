@@ -32,6 +32,7 @@ async function buildApp(outDir: string, stack: StackInfo): Promise<void> {
         NODE_ENV: 'production',
         VITE_SUPABASE_URL: stack.apiUrl,
         VITE_SUPABASE_ANON_KEY: stack.anonKey,
+        VITE_VAPID_PUBLIC_KEY: stack.vapidPublicKey,
       },
       maxBuffer: 16 * 1024 * 1024,
     })

@@ -1,8 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startStack } from '../../supabase/local/stack.ts'
+import { createPushDoubleCa } from './push-service-double.ts'
+import type { PushDoubleCa } from './push-service-double.ts'
 
 /** What stack tests get from `inject('stack')`: where the throwaway stack listens and its keys. */
 export interface StackInfo {
@@ -11,11 +13,15 @@ export interface StackInfo {
   anonKey: string
   serviceRoleKey: string
   jwtSecret: string
+  /** The VAPID public key the stack's functions sign pushes with. */
+  vapidPublicKey: string
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo
+    /** CA the edge functions trust (NODE_EXTRA_CA_CERTS): pass it to `startPushServiceDouble({ ca })`. */
+    pushDoubleCa: PushDoubleCa
   }
 }
 
@@ -23,14 +29,26 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   process.env.PRONTO_LOG ??= 'quiet'
   const dataRoot = await mkdtemp(path.join(tmpdir(), 'pronto-test-'))
-  const stack = await startStack({ dataDir: path.join(dataRoot, 'db'), apiPort: 0, dbPort: 0, reset: true })
+  // Deno reads NODE_EXTRA_CA_CERTS when a function boots, so the push double's CA must exist first.
+  const pushDoubleCa = await createPushDoubleCa()
+  const caFile = path.join(dataRoot, 'push-double-ca.pem')
+  await writeFile(caFile, pushDoubleCa.cert)
+  const stack = await startStack({
+    dataDir: path.join(dataRoot, 'db'),
+    apiPort: 0,
+    dbPort: 0,
+    reset: true,
+    functionEnv: { NODE_EXTRA_CA_CERTS: caFile },
+  })
   project.provide('stack', {
     apiUrl: stack.apiUrl,
     dbUrl: stack.dbUrl,
     anonKey: stack.anonKey,
     serviceRoleKey: stack.serviceRoleKey,
     jwtSecret: stack.jwtSecret,
+    vapidPublicKey: stack.vapidPublicKey,
   })
+  project.provide('pushDoubleCa', pushDoubleCa)
   return async () => {
     await stack.stop()
     await rm(dataRoot, { recursive: true, force: true })
