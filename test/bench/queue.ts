@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import type { Stack } from '../../supabase/local/stack.ts'
+import { percentile, timeEach } from './stats.ts'
+import type { BenchRow } from './table.ts'
+
+// The queue RPCs at scale: 1,000,000 leads and 1,000 reps (20 teams of 50) in one organization.
+// Every call runs as a rep (role authenticated with the rep's claims) and is rolled back, so
+// the data stays the same from call to call.
+
+const teams = 20
+const repsPerTeam = 50
+const leadCount = 1_000_000
+
+async function generate(db: pg.Client): Promise<{ orgId: string, reps: string[] }> {
+  const { rows: [org] } = await db.query(`insert into public.organizations (name) values ('Bench Co') returning id`)
+  // Bulk load without per-row foreign key triggers: the generator keeps the references right.
+  await db.query('set session_replication_role = replica')
+  await db.query(`
+    insert into public.teams (id, org_id, name)
+    select gen_random_uuid(), $1, 'Team ' || t from generate_series(1, ${teams}) as t`, [org.id])
+  await db.query(`
+    with people as (
+      select gen_random_uuid() as id, n, (select array_agg(id order by name) from public.teams where org_id = $1) as team_ids
+      from generate_series(0, ${teams * repsPerTeam - 1}) as n
+    ), users as (
+      insert into auth.users (id, aud, role, email) select id, 'authenticated', 'authenticated', 'bench-rep' || n || '@bench.pronto.test' from people
+    )
+    insert into public.members (id, org_id, team_id, role, full_name, email, availability, capacity)
+    select id, $1, team_ids[1 + n / ${repsPerTeam}], 'rep', 'Bench rep ' || n, 'bench-rep' || n || '@bench.pronto.test', 'on_shift', 1000
+    from people`, [org.id])
+  const { rows: reps } = await db.query(`select id, team_id from public.members where org_id = $1 order by email`, [org.id])
+  // Indexes are built once after the load rather than row by row during it.
+  const { rows: indexes } = await db.query(`
+    select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition from pg_index
+    where indrelid = 'public.leads'::regclass and not exists (select 1 from pg_constraint where conindid = indexrelid)`)
+  for (const index of indexes)
+    await db.query(`drop index ${index.name}`)
+  // One lead in ten waits in its team's pool; the rest belong to a rep of the team. About 40% are
+  // open, some wait for a follow-up, SLA clocks run on the newest.
+  await db.query(`
+    with roster as (
+      select array_agg(id order by team_id, id) as rep_ids, array_agg(team_id order by team_id, id) as team_ids
+      from public.members where org_id = $1
+    )
+    insert into public.leads (org_id, team_id, assigned_to, assigned_at, email, phone, full_name, tier, score, status,
+                              sla_state, sla_due_at, next_attempt_at, created_at, attempt_count, dedupe_email)
+    select $1, roster.team_ids[1 + rep], case when n % 10 = 0 then null else roster.rep_ids[1 + rep] end, now(),
+           'lead' || n || '@example.com', '+1415' || lpad((n % 10000000)::text, 7, '0'), 'Lead ' || n,
+           (array['HOT','WARM','COLD'])[1 + n % 3]::public.lead_tier, (n::bigint * 7919 % 101)::int,
+           (array['new','assigned','attempting','contacted','qualified','converted','disqualified','nurture','disqualified','converted'])[1 + (n / 7) % 10]::public.lead_status,
+           case when n % 5 = 0 then 'running' else 'met' end::public.sla_state,
+           now() + make_interval(mins => (n % 600) - 300),
+           case when n % 4 = 0 then now() + make_interval(mins => n % 3000) end,
+           now() - make_interval(mins => n % 43200), n % 4, 'lead' || n || '@example.com'
+    from generate_series(1, ${leadCount}) as n, roster,
+         lateral (select (n / 10) % ${teams * repsPerTeam} as rep) as pick`, [org.id])
+  for (const index of indexes)
+    await db.query(index.definition)
+  await db.query('set session_replication_role = origin')
+  await db.query('analyze')
+  return { orgId: org.id, reps: reps.map(rep => rep.id as string) }
+}
+
+/** Runs `query` as the rep inside a transaction that is rolled back; times only the query. */
+async function timedAsRep(db: pg.Client, repId: string, query: string, params: unknown[] = []): Promise<number> {
+  await db.query('begin')
+  try {
+    await db.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`,
+      [JSON.stringify({ sub: repId, role: 'authenticated' })])
+    const started = performance.now()
+    await db.query(query, params)
+    return performance.now() - started
+  }
+  finally {
+    await db.query('rollback')
+  }
+}
+
+/** The plans of next_lead()'s two lookups (as the function runs them), with the indexes they use. */
+async function queuePlans(db: pg.Client, repId: string): Promise<{ own: string, pool: string }> {
+  const order = `order by l.tier, l.score desc, (case when l.sla_state in ('running', 'breached', 'escalated') then l.sla_due_at end),
+                 l.created_at, l.reengaged_count desc, l.id limit 1`
+  const explain = async (query: string) => (await db.query(`explain (analyze, costs off, timing off, summary on) ${query}`, [repId]))
+    .rows.map(row => row['QUERY PLAN'] as string).join('\n')
+  return {
+    own: await explain(`select l.id from public.leads l where l.assigned_to = $1
+      and l.status in ('new', 'assigned', 'attempting', 'contacted', 'qualified') and not l.is_spam
+      and private.lead_ready(l.status, l.next_attempt_at, l.callback_at, now()) ${order}`),
+    pool: await explain(`select l.id from public.leads l where l.team_id = (select team_id from public.members where id = $1)
+      and (l.assigned_to is null or l.in_fallback_queue) and l.status in ('new', 'assigned', 'attempting') and not l.is_spam
+      and private.lead_ready(l.status, l.next_attempt_at, l.callback_at, now()) ${order} for update of l skip locked`),
+  }
+}
+
+export async function queueBench(stack: Stack): Promise<BenchRow[]> {
+  const db = new pg.Client({ connectionString: stack.dbUrl })
+  await db.connect()
+  try {
+    const loadStarted = performance.now()
+    const { reps } = await generate(db)
+    const loadSeconds = (performance.now() - loadStarted) / 1000
+    const repAt = (i: number) => reps[(i * 7919) % reps.length]
+
+    for (let i = 0; i < 200; i++)
+      await timedAsRep(db, repAt(i), 'select id from public.next_lead()')
+    const nextLead: number[] = []
+    await timeEach(2000, async i => nextLead.push(await timedAsRep(db, repAt(i), 'select id from public.next_lead()')))
+
+    const rep = reps[0]
+    const { rows: own } = await db.query(`select id from public.leads where assigned_to = $1 and status in ('new', 'assigned', 'attempting')`, [rep])
+    // A phone that was offline all week: 500 outcomes over the rep's open leads.
+    const batch = (outcomes: string[]) => JSON.stringify(Array.from({ length: 500 }, (_, i) => ({
+      id: randomUUID(), lead_id: own[i % own.length].id, outcome: outcomes[i % outcomes.length], occurred_at: new Date().toISOString(), channel: 'phone',
+    })))
+    const sync: number[] = []
+    for (let i = 0; i < 5; i++)
+      sync.push(await timedAsRep(db, rep, 'select public.sync_dispositions($1::jsonb)', [batch(['no_answer', 'connected', 'voicemail', 'meeting_booked', 'not_interested'])]))
+
+    const plans = await queuePlans(db, repAt(1))
+    console.error(`next_lead(): plan of the own-lead lookup\n${plans.own}\n\nnext_lead(): plan of the pool lookup\n${plans.pool}\n`)
+    const uses = (plan: string, index: string) => (plan.includes(index) ? 1 : 0)
+    return [
+      { area: 'queue', metric: `generate ${leadCount.toLocaleString('en')} leads, ${reps.length} reps`, value: loadSeconds, unit: 's' },
+      { area: 'queue', metric: 'next_lead p50 (as a rep, in SQL)', value: percentile(nextLead, 50), unit: 'ms' },
+      { area: 'queue', metric: 'next_lead p99 (as a rep, in SQL)', value: percentile(nextLead, 99), unit: 'ms', target: '< 5' },
+      { area: 'queue', metric: 'sync_dispositions of 500 items (median of 5)', value: percentile(sync, 50), unit: 'ms', target: '< 1000' },
+      { area: 'queue', metric: 'own-lead lookup uses leads_owner_queue_idx', value: uses(plans.own, 'leads_owner_queue_idx'), unit: 'yes', target: '>= 1' },
+      { area: 'queue', metric: 'pool lookup uses leads_pool_queue_idx', value: uses(plans.pool, 'leads_pool_queue_idx'), unit: 'yes', target: '>= 1' },
+    ]
+  }
+  finally {
+    await db.end()
+  }
+}
