@@ -191,6 +191,13 @@ describe('what the tables refuse whoever asks', () => {
     expect(sqlState(await failure(update(org.admin.id, `org_id = '${other.orgId}'`)))).toBe('42501')
   })
 
+  it('keeps the internals of the RPCs out of reach', async () => {
+    const forged = `(select m from public.members m where m.id = '${org.admin.id}')`
+    const apply = `select private.apply_disposition(${forged}, '{}'::jsonb)`
+    expect(sqlState(await failure(asUser(sql, org.reps[0].id, s => s.query(apply))))).toBe('42501')
+    expect(sqlState(await failure(asUser(sql, null, s => s.query('select private.current_org_id()'))))).toBe('42501')
+  })
+
   it('never shows a source key hash through the API roles', async () => {
     for (const user of [org.reps[0].id, org.manager.id, org.admin.id]) {
       expect(sqlState(await failure(asUser(sql, user, s => s.query('select key_hash from public.lead_sources'))))).toBe('42501')
