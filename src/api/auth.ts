@@ -63,6 +63,14 @@ export async function getSession(): Promise<Session | null> {
   return data.session
 }
 
+/** Exchanges the refresh token for a new access token now (the server refused the current one). */
+export async function refreshSession(): Promise<Session | null> {
+  const { data, error } = await supabase.auth.refreshSession()
+  if (error)
+    fail(error)
+  return data.session
+}
+
 /** Calls back on every sign-in, sign-out and token refresh; returns the unsubscribe function. */
 export function onSessionChange(callback: (session: Session | null) => void): () => void {
   // Only record the session here: supabase-js holds a lock while it runs this callback.

@@ -5,6 +5,35 @@
 export const storageKeys = {
   /** supabase-js keeps the session here, so it survives restarts. */
   authSession: 'pronto.auth',
+  /** The one IndexedDB database (outbox, cached queue); see src/offline/db.ts. */
+  database: 'pronto',
+  /** localStorage: the rep closed the iOS "Add to Home Screen" hint. */
+  iosInstallHintDismissed: 'pronto.ios-install-hint-dismissed',
+  /** localStorage: the rep answered "Not now" to the hot-lead alerts card. */
+  pushPromptDismissed: 'pronto.push-prompt-dismissed',
+} as const
+
+/** Background Sync tags the app registers and the service worker answers. */
+export const syncTags = {
+  /** Flush the outbox of writes made with no signal. */
+  outbox: 'pronto-outbox',
+} as const
+
+/** Actions on a lead notification (push-notifications.ts), answered by notification-click.ts. */
+export const notificationActions = {
+  call: 'call',
+  open: 'open',
+} as const
+
+/** Query flag on `/lead/:id`: start the call at once (the notification's Call action). */
+export const callQueryFlag = 'call'
+
+/** Tags of notifications: one per lead, so a newer alert about a lead replaces the older one. */
+export const notificationTags = {
+  lead: (leadId: string) => `lead-${leadId}`,
+  test: 'pronto-test',
+  /** A push whose payload could not be read. */
+  activity: 'pronto-activity',
 } as const
 
 /** `postMessage` types between the app and the service worker. */
@@ -14,6 +43,8 @@ export const workerMessages = {
    * which the update prompt uses.
    */
   skipWaiting: 'SKIP_WAITING',
+  /** Worker to windows: Background Sync fired, send the outbox now (a window holds the fresh session). */
+  flushOutbox: 'FLUSH_OUTBOX',
 } as const
 
 export type WorkerMessageType = typeof workerMessages[keyof typeof workerMessages]
