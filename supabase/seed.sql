@@ -16,11 +16,14 @@ insert into public.organizations (id, name, time_zone) values
   ('10000000-0000-4000-8000-000000000001', 'Demo Co', 'America/New_York'),
   ('10000000-0000-4000-8000-000000000002', 'Other Co', 'Europe/Berlin');
 
+-- The token columns are set to '' because GoTrue cannot read NULL there (hosted auth.users has no defaults).
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change)
 select '00000000-0000-0000-0000-000000000000', u.id, 'authenticated', 'authenticated', u.email,
        extensions.crypt('pronto-demo', extensions.gen_salt('bf')), now(),
-       '{"provider":"email","providers":["email"]}', jsonb_build_object('full_name', u.full_name), now(), now()
+       '{"provider":"email","providers":["email"]}', jsonb_build_object('full_name', u.full_name), now(), now(),
+       '', '', '', ''
 from (values
   ('30000000-0000-4000-8000-000000000001'::uuid, 'admin@demo.pronto.test', 'Alex Kim'),
   ('30000000-0000-4000-8000-000000000002'::uuid, 'manager@demo.pronto.test', 'Morgan Reyes'),

@@ -68,7 +68,8 @@ end::public.lead_status;
  * A pool lead is claimed in this call: locked with FOR UPDATE SKIP LOCKED (concurrent callers
  * each get a different lead, nobody waits), assigned to the caller, taken out of the fallback
  * queue and recorded as an 'assigned' event. The SLA clock keeps running as it was: the lead's
- * wait counts from when it arrived.
+ * wait counts from when it arrived. Capacity and availability limit routing, not this call: a
+ * member who asks for work gets it.
  */
 create function public.next_lead() returns setof public.leads
 language plpgsql volatile security definer set search_path = '' rows 1 as $$
