@@ -8,6 +8,9 @@
  * TypeScript settings too (it lives beside the Node code of the stack).
  */
 
+// A module (top-level await below), with nothing to export.
+export {}
+
 type Handler = (request: Request, info: unknown) => Response | Promise<Response>
 
 interface ServeOptions {

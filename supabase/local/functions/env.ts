@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import { functionsDir, stateDir } from '../config.ts'
@@ -33,18 +35,33 @@ async function readSecrets(file: string): Promise<Record<string, string>> {
 }
 
 /**
+ * NODE_EXTRA_CA_CERTS names one file, so a caller's CA (e.g. a test double's) would hide the
+ * machine's own (e.g. a proxy's, which npm: downloads need): give Deno one file holding both.
+ */
+async function mergedCaFile(machineFile: string | undefined, extraFile: string | undefined): Promise<string | undefined> {
+  if (!machineFile || !extraFile || machineFile === extraFile)
+    return extraFile ?? machineFile
+  const bundle = `${(await readFile(machineFile, 'utf8')).trim()}\n${(await readFile(extraFile, 'utf8')).trim()}\n`
+  const file = path.join(tmpdir(), `pronto-ca-${createHash('sha256').update(bundle).digest('hex').slice(0, 16)}.pem`)
+  await writeFile(file, bundle)
+  return file
+}
+
+/**
  * The environment of a function process, as Supabase gives it: the project's URL and keys, the
  * database URL, then the secrets file and any extra variables (tests), read afresh on every boot.
  */
-export async function functionEnvironment(context: StackContext, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function functionEnvironment(context: StackContext, extra: Record<string, string> = {}, secrets = secretsFile): Promise<Record<string, string>> {
   const inherited = Object.fromEntries(passThrough.flatMap(name => process.env[name] ? [[name, process.env[name]!]] : []))
+  const caFile = await mergedCaFile(process.env.NODE_EXTRA_CA_CERTS, extra.NODE_EXTRA_CA_CERTS)
   return {
     ...inherited,
     DENO_DIR: denoDir,
     DENO_NO_UPDATE_CHECK: '1',
     NO_COLOR: '1',
-    ...(await readSecrets(secretsFile)),
+    ...(await readSecrets(secrets)),
     ...extra,
+    ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
     SUPABASE_URL: context.apiUrl,
     SUPABASE_ANON_KEY: context.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: context.serviceRoleKey,

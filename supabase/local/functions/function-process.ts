@@ -42,8 +42,13 @@ export class FunctionProcess {
     return !this.exited && !this.retired
   }
 
-  /** Marks a request as running inside; call the returned function when it is done. */
-  enter(): () => void {
+  /**
+   * Marks a request as running inside; call the returned function when it is done. Undefined when
+   * the process no longer takes requests (retired or exited): acquire another one.
+   */
+  enter(): (() => void) | undefined {
+    if (!this.alive)
+      return undefined
     this.inFlight += 1
     let left = false
     return () => {

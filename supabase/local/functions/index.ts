@@ -62,32 +62,33 @@ export function createFunctionsService(context: StackContext, options: Functions
   const running = new Map<string, Promise<FunctionProcess>>()
   let closed = false
 
-  /** The function's running process, booting it if needed; concurrent first requests share one boot. */
+  /**
+   * The function's running process, booting it if needed; concurrent first requests share one boot.
+   * A process retired while booting (its files changed) is replaced by a fresh boot.
+   */
   async function acquire(fn: EdgeFunction): Promise<FunctionProcess> {
-    if (closed)
-      throw new BootError('the stack is stopping')
-    const current = running.get(fn.name)
-    if (current) {
-      const process_ = await current
+    for (let attempt = 1; ; attempt++) {
+      if (closed)
+        throw new BootError('the stack is stopping')
+      let pending = running.get(fn.name)
+      if (!pending) {
+        const booting = functionEnvironment(context, options.env).then(env => FunctionProcess.boot(fn, env))
+        running.set(fn.name, booting)
+        // A failed boot is answered to the requests waiting on it; the next request tries again.
+        booting.catch(() => {
+          if (running.get(fn.name) === booting)
+            running.delete(fn.name)
+        })
+        pending = booting
+      }
+      const process_ = await pending
       if (process_.alive)
         return process_
-      if (running.get(fn.name) === current)
+      if (running.get(fn.name) === pending)
         running.delete(fn.name)
-      return acquire(fn)
+      if (attempt === 3)
+        throw new BootError(`${fn.name} keeps exiting right after it boots`)
     }
-    const booting = functionEnvironment(context, options.env).then(env => FunctionProcess.boot(fn, env))
-    running.set(fn.name, booting)
-    // A failed boot is answered to the requests waiting on it; the next request tries again.
-    booting.catch(() => {
-      if (running.get(fn.name) === booting)
-        running.delete(fn.name)
-    })
-    const process_ = await booting
-    if (closed) {
-      await process_.stop()
-      throw new BootError('the stack is stopping')
-    }
-    return process_
   }
 
   function retire(names: Set<string> | 'all'): void {
@@ -103,8 +104,7 @@ export function createFunctionsService(context: StackContext, options: Functions
 
   const watchers = options.watch === false ? [] : watchSources(sources, retire)
 
-  async function proxy(req: IncomingMessage, res: ServerResponse, process_: FunctionProcess, target: string): Promise<void> {
-    const leave = process_.enter()
+  async function proxy(req: IncomingMessage, res: ServerResponse, process_: FunctionProcess, leave: () => void, target: string): Promise<void> {
     try {
       const forwardedFor = [req.headers['x-forwarded-for'], clientIp(req)].filter(Boolean).join(', ')
       const upstream = request({
@@ -168,8 +168,13 @@ export function createFunctionsService(context: StackContext, options: Functions
         }
       }
       let process_: FunctionProcess
+      let leave: (() => void) | undefined
       try {
-        process_ = await acquire(fn)
+        // A process can be retired (its files changed) between boot and this request: take a fresh one.
+        do {
+          process_ = await acquire(fn)
+          leave = process_.enter()
+        } while (!leave)
       }
       catch (error) {
         if (!(error instanceof BootError))
@@ -178,7 +183,7 @@ export function createFunctionsService(context: StackContext, options: Functions
         return
       }
       const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''
-      await proxy(req, res, process_, `${pathname}${query}`)
+      await proxy(req, res, process_, leave, `${pathname}${query}`)
     },
     async close() {
       closed = true
@@ -223,7 +228,7 @@ function watchSources(sources: FunctionSource[], retire: (names: Set<string> | '
       watchers.push(watch(source.dir, { recursive: true }, onChange).on('error', onError))
       if (path.dirname(source.configFile) !== source.dir) {
         const configName = path.basename(source.configFile)
-        watchers.push(watch(path.dirname(source.configFile), (event, file) => {
+        watchers.push(watch(path.dirname(source.configFile), (_event, file) => {
           if (String(file) === configName)
             changed('all')
         }).on('error', onError))
