@@ -2,6 +2,7 @@
 // routing decision is made on what the database says now, and the owner, the SLA clock, the
 // round-robin position and an event saying which rule matched and why are written together.
 // Used by ingest-lead for new and re-engaged leads and by the SLA escalator to reassign.
+import type { JsonValue } from '../domain/lead-input.ts'
 import type { RoutingDecision, RoutingLead } from '../domain/routing.ts'
 import { routeLead } from '../domain/routing.ts'
 import type { Tier } from '../domain/scoring.ts'
@@ -55,7 +56,10 @@ interface LeadRow {
 
 const regionCodePattern = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
 
-function routingLeadOf(lead: LeadRow): RoutingLead {
+/** The lead columns routing reads. */
+export type RoutingColumns = Pick<LeadRow, 'domain' | 'country' | 'region' | 'product_interest' | 'language' | 'tier' | 'score'>
+
+export function routingLeadOf(lead: RoutingColumns): RoutingLead {
   return {
     domain: lead.domain,
     country: lead.country,
@@ -65,6 +69,49 @@ function routingLeadOf(lead: LeadRow): RoutingLead {
     tier: lead.tier,
     score: lead.score,
   }
+}
+
+export interface AssignmentOutcome {
+  assignedTo: string | null
+  fallback: boolean
+  /** The lead went to a rep routing chose (not to the fallback queue or nobody). */
+  toRep: boolean
+  event: { type: 'fallback_queued' | 'reassigned' | 'routed' | 'assigned', details: Record<string, unknown> }
+}
+
+/**
+ * What a routing decision means for a lead `previousOwner` held: its new owner (the chosen rep,
+ * else the team's fallback owner) and the event that records it. Pure; assignLead and the SLA
+ * escalator's batches both write exactly this.
+ */
+export function assignmentOutcome(input: {
+  previousOwner: string | null
+  decision: RoutingDecision | null
+  fallbackOwnerId: string | null
+  trigger: string
+  excludeMemberIds?: readonly string[]
+  slaDueAt: Date | null
+  slaNote: string | null
+}): AssignmentOutcome {
+  const { decision, previousOwner } = input
+  const fallback = decision?.fallback ?? false
+  const assignedTo = decision === null ? null : decision.memberId ?? input.fallbackOwnerId
+  const toRep = decision !== null && decision.memberId !== null
+  const type = fallback
+    ? 'fallback_queued'
+    : previousOwner !== null && previousOwner !== assignedTo ? 'reassigned' : assignedTo === null ? 'routed' : 'assigned'
+  const details = {
+    to: assignedTo,
+    from: previousOwner,
+    trigger: input.trigger,
+    rule: decision?.rule ?? null,
+    reason: decision?.reason ?? 'the lead has no team to route it through',
+    ...(fallback ? { fallback_owner: assignedTo } : {}),
+    ...(input.excludeMemberIds?.length ? { excluded: input.excludeMemberIds } : {}),
+    sla_due_at: input.slaDueAt?.toISOString() ?? null,
+    ...(input.slaNote !== null ? { sla_note: input.slaNote } : {}),
+  }
+  return { assignedTo, fallback, toRep, event: { type, details } }
 }
 
 async function slaClockFor(tx: Tx, lead: LeadRow, now: Date): Promise<SlaClock | null> {
@@ -103,9 +150,16 @@ export async function assignLead(tx: Tx, leadId: string, options: AssignOptions)
         now,
         excludeMemberIds: options.excludeMemberIds,
       })
-  const fallback = decision?.fallback ?? false
-  const assignedTo = decision === null ? null : decision.memberId ?? team?.fallbackOwnerId ?? null
-  const toRep = decision !== null && decision.memberId !== null
+  const outcome = assignmentOutcome({
+    previousOwner: lead.assigned_to,
+    decision,
+    fallbackOwnerId: team?.fallbackOwnerId ?? null,
+    trigger: options.reason,
+    excludeMemberIds: options.excludeMemberIds,
+    slaDueAt,
+    slaNote: restart ? clock.note : null,
+  })
+  const { assignedTo, fallback, toRep } = outcome
 
   const writes: Promise<unknown>[] = [tx`
     update public.leads set
@@ -125,26 +179,12 @@ export async function assignLead(tx: Tx, leadId: string, options: AssignOptions)
       set last_member_id = ${decision.roundRobin.lastMemberId}, counter = ${decision.roundRobin.counter}
       where team_id = ${lead.team_id}`)
   }
-  const type = fallback
-    ? 'fallback_queued'
-    : lead.assigned_to !== null && lead.assigned_to !== assignedTo ? 'reassigned' : assignedTo === null ? 'routed' : 'assigned'
-  const details = {
-    to: assignedTo,
-    from: lead.assigned_to,
-    trigger: options.reason,
-    rule: decision?.rule ?? null,
-    reason: decision?.reason ?? 'the lead has no team to route it through',
-    ...(fallback ? { fallback_owner: assignedTo } : {}),
-    ...(options.excludeMemberIds?.length ? { excluded: options.excludeMemberIds } : {}),
-    sla_due_at: slaDueAt?.toISOString() ?? null,
-    ...(restart && clock.note !== null ? { sla_note: clock.note } : {}),
-  }
   writes.push(tx`
     insert into public.lead_events (lead_id, org_id, type, actor_id, occurred_at, details)
-    values (${lead.id}, ${lead.org_id}, ${type}, ${options.actorId ?? null}, ${now}, ${tx.json(details)})`)
+    values (${lead.id}, ${lead.org_id}, ${outcome.event.type}, ${options.actorId ?? null}, ${now}, ${tx.json(outcome.event.details as JsonValue)})`)
   await Promise.all(writes)
 
-  const rep = toRep ? team?.reps.find(candidate => candidate.id === decision.memberId) ?? null : null
+  const rep = toRep ? team?.reps.find(candidate => candidate.id === decision?.memberId) ?? null : null
   const status = lead.status === 'new' && toRep ? 'assigned' : lead.status
   return { leadId: lead.id, assignedTo, fallback, decision, status, slaDueAt, rep }
 }

@@ -45,7 +45,8 @@ export async function findSlaPolicy(tx: Tx, lead: { orgId: string, sourceId: str
   return policy ?? null
 }
 
-function calendarOf(policy: SlaPolicyRow): BusinessCalendar | null {
+/** The policy's business calendar; null for 24/7. */
+export function calendarOf(policy: SlaPolicyRow): BusinessCalendar | null {
   if (policy.calendar_id === null || policy.time_zone === null || policy.always_open)
     return null
   return { timeZone: policy.time_zone, weeklyHours: policy.weekly_hours ?? {}, holidays: policy.holidays ?? [] }

@@ -91,9 +91,13 @@ function toRep(row: RepRow): TeamRep {
   }
 }
 
-/** Locks the team's round robin, then reads its reps with their open leads, rules, matching accounts and fallback owner. */
-export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string }, leadDomain: string | null): Promise<TeamSnapshot> {
-  const domains = leadDomain === null ? [] : domainAndParents(leadDomain)
+/**
+ * Locks the team's round robin, then reads its reps with their open leads, rules, matching accounts and fallback owner.
+ * `leadDomain` may list the domains of several leads routed in one go (the SLA escalator's batches).
+ */
+export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string }, leadDomain: string | null | readonly (string | null)[]): Promise<TeamSnapshot> {
+  const leadDomains = typeof leadDomain === 'string' || leadDomain === null ? [leadDomain] : leadDomain
+  const domains = [...new Set(leadDomains.flatMap(domain => domain === null ? [] : domainAndParents(domain)))]
   const roundRobin = await lockRoundRobin(tx, team.id)
   // The reads go out together (pipelined on the transaction's connection), all after the lock.
   const [reps, rules, accounts, teams] = await Promise.all([
