@@ -20,29 +20,38 @@ function bodyKind(mediaType: string): LeadBody['kind'] | null {
   return null
 }
 
+// A client still sending when we answer sees its connection reset instead of our 413: bodies up
+// to this size are read to the end (and dropped) first; larger ones are cut off.
+const MAX_DRAINED_BYTES = 1024 * 1024
+
 const tooLarge = () => new IngestError(413, 'payload_too_large', `The body must be at most ${MAX_BODY_BYTES / 1024} KB`)
 
-/** The body's bytes, refusing more than the limit without reading it all. */
+/** The body's bytes; 413 past the limit, keeping at most the limit in memory. */
 async function readLimited(request: Request): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES)
-    throw tooLarge()
   if (request.body === null)
     return new Uint8Array()
+  const reader = request.body.getReader()
+  if (Number.isFinite(declared) && declared > MAX_DRAINED_BYTES) {
+    await reader.cancel().catch(() => {})
+    throw tooLarge()
+  }
   const chunks: Uint8Array<ArrayBuffer>[] = []
   let size = 0
-  const reader = request.body.getReader()
   for (;;) {
     const { done, value } = await reader.read()
     if (done)
       break
     size += value.byteLength
-    if (size > MAX_BODY_BYTES) {
+    if (size > MAX_DRAINED_BYTES) {
       await reader.cancel().catch(() => {})
       throw tooLarge()
     }
-    chunks.push(value)
+    if (size <= MAX_BODY_BYTES)
+      chunks.push(value)
   }
+  if (size > MAX_BODY_BYTES)
+    throw tooLarge()
   const bytes = new Uint8Array(size)
   let offset = 0
   for (const chunk of chunks) {
