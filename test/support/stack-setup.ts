@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { startStack } from '../../supabase/local/stack.ts'
 import { createPushDoubleCa } from './push-service-double.ts'
@@ -25,6 +26,9 @@ declare module 'vitest' {
   }
 }
 
+/** A secret the test functions' environment carries (test/stack/functions checks it arrives). */
+export const fixtureSecret = 'fixture-secret-value'
+
 /** Global setup: one throwaway stack (fresh database, free ports) per test run. */
 export default async function setup(project: TestProject) {
   process.env.PRONTO_LOG ??= 'quiet'
@@ -38,7 +42,10 @@ export default async function setup(project: TestProject) {
     apiPort: 0,
     dbPort: 0,
     reset: true,
-    functionEnv: { NODE_EXTRA_CA_CERTS: caFile },
+    // Tests invoke scheduled functions by hand (with an injected clock); see test/stack/functions.
+    scheduler: false,
+    extraFunctionsDir: fileURLToPath(new URL('../fixtures/functions', import.meta.url)),
+    functionEnv: { NODE_EXTRA_CA_CERTS: caFile, FIXTURE_SECRET: fixtureSecret },
   })
   project.provide('stack', {
     apiUrl: stack.apiUrl,

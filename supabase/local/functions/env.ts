@@ -8,6 +8,9 @@ import { functionsDir, stateDir } from '../config.ts'
 import type { StackContext } from '../http.ts'
 import { log } from '../log.ts'
 
+/** What functions are told about the stack (the whole StackContext satisfies it). */
+export type FunctionsContext = Pick<StackContext, 'apiUrl' | 'anonKey' | 'serviceRoleKey' | 'dbUrl'>
+
 /** The git-ignored secrets file `supabase functions serve` reads too. */
 export const secretsFile = path.join(functionsDir, '.env')
 /** Deno's cache (npm: packages), kept with the stack's other state. */
@@ -51,7 +54,7 @@ async function mergedCaFile(machineFile: string | undefined, extraFile: string |
  * The environment of a function process, as Supabase gives it: the project's URL and keys, the
  * database URL, then the secrets file and any extra variables (tests), read afresh on every boot.
  */
-export async function functionEnvironment(context: StackContext, extra: Record<string, string> = {}, secrets = secretsFile): Promise<Record<string, string>> {
+export async function functionEnvironment(context: FunctionsContext, extra: Record<string, string> = {}, secrets = secretsFile): Promise<Record<string, string>> {
   const inherited = Object.fromEntries(passThrough.flatMap(name => process.env[name] ? [[name, process.env[name]!]] : []))
   const caFile = await mergedCaFile(process.env.NODE_EXTRA_CA_CERTS, extra.NODE_EXTRA_CA_CERTS)
   return {

@@ -6,10 +6,11 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { configTomlFile, functionsDir } from '../config.ts'
 import { corsHeaders, sendJson } from '../http.ts'
-import type { Service, StackContext } from '../http.ts'
+import type { Service } from '../http.ts'
 import { bearerToken, verifyJwt } from '../jwt.ts'
 import { log } from '../log.ts'
 import { functionEnvironment } from './env.ts'
+import type { FunctionsContext } from './env.ts'
 import { BootError, FunctionProcess } from './function-process.ts'
 import { FunctionRegistry, isFunctionFolderName } from './registry.ts'
 import type { EdgeFunction, FunctionSource } from './registry.ts'
@@ -54,7 +55,7 @@ async function jwtRejection(authorization: string | undefined): Promise<string |
  * per function so each keeps its own deno.json, booted on first request. `verify_jwt` comes from
  * config.toml; OPTIONS always passes so functions answer CORS preflight themselves.
  */
-export function createFunctionsService(context: StackContext, options: FunctionsServiceOptions = {}): Service {
+export function createFunctionsService(context: FunctionsContext, options: FunctionsServiceOptions = {}): Service {
   const sources: FunctionSource[] = [{ dir: functionsDir, configFile: configTomlFile }]
   if (options.extraFunctionsDir)
     sources.push({ dir: options.extraFunctionsDir, configFile: path.join(options.extraFunctionsDir, 'config.toml') })
