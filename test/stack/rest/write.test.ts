@@ -16,6 +16,11 @@ beforeEach(async () => {
   await f.sql.query('truncate public.conf_counters')
 })
 
+/** postgrest-js types maxAffected() for PostgREST 13 clients only; the untyped fixture client has it at run time. */
+function maxAffected<Q>(query: Q, rows: number): Q {
+  return (query as unknown as { maxAffected: (n: number) => Q }).maxAffected(rows)
+}
+
 async function counters(): Promise<Array<Record<string, unknown>>> {
   const { rows } = await f.sql.query('select key, slot, value, label from public.conf_counters order by key')
   return rows
@@ -144,12 +149,12 @@ describe('update', () => {
   })
 
   it('rolls back an update affecting more rows than maxAffected: 400 PGRST124', async () => {
-    const { error, status } = await f.anon.from('conf_counters').update({ value: 9 }).gte('value', 2).maxAffected(1)
+    const { error, status } = await maxAffected(f.anon.from('conf_counters').update({ value: 9 }).gte('value', 2), 1)
     expect(status).toBe(400)
     expectErrorShape(error, 'PGRST124')
     expect(error!.details).toBe('The query affects 2 rows')
     expect((await counters()).map(row => row.value)).toEqual([1, 2, 3])
-    const within = await f.anon.from('conf_counters').update({ value: 9 }).eq('key', 'c').maxAffected(1)
+    const within = await maxAffected(f.anon.from('conf_counters').update({ value: 9 }).eq('key', 'c'), 1)
     expect(within.error).toBeNull()
   })
 

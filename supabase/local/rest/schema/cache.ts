@@ -30,7 +30,7 @@ export class SchemaCache {
   get(): Promise<SchemaSnapshot> {
     if (!this.current)
       this.reload()
-    return this.current!
+    return this.current ?? Promise.reject(new Error('the schema cache is closed'))
   }
 
   /**
@@ -51,7 +51,7 @@ export class SchemaCache {
 
   /** Starts a load after the one in flight (a burst of notifications coalesces into one). */
   reload(): void {
-    if (this.reloadQueued)
+    if (this.reloadQueued || this.closed)
       return
     this.reloadQueued = true
     const previous = this.inflight ?? Promise.resolve()
@@ -65,7 +65,8 @@ export class SchemaCache {
     next.then(
       snapshot => log.debug('rest', `schema cache loaded: ${snapshot.tables.size} tables, ${snapshot.routines.size} functions`),
       (error: Error) => {
-        log.error('rest', `schema cache load failed: ${error.message}`)
+        if (!this.closed)
+          log.error('rest', `schema cache load failed: ${error.message}`)
         if (this.current === next)
           this.current = undefined
       },

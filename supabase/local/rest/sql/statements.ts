@@ -52,7 +52,7 @@ function totalSql(node: ReadNode, source: RootSource, params: SqlParams, schema:
     return 'null::bigint'
   if (!node.range)
     return 'pg_catalog.count(_postgrest_t)'
-  return `(SELECT pg_catalog.count(*) FROM (${countSql({ ...node, range: undefined, order: [] }, source, params, schema)}) pgrst_count)`
+  return `(SELECT pg_catalog.count(*) FROM (${countSql(node, source, params, schema)}) pgrst_count)`
 }
 
 /** GET/HEAD on a table or view. */
