@@ -1,0 +1,68 @@
+// Step 3 of the ladder: a breached lead nobody has called by escalate_factor times its window
+// (default 2x) moves to its team's fallback queue, owned by the team's fallback owner, and the
+// manager is alerted again. Once per lead: sla_escalated_at marks it.
+import { ladderTerms, escalateAt } from './ladder-times.ts'
+import { notContactedSinceBreach } from './contact-since-breach.ts'
+import { appendEvents } from './events.ts'
+import { LADDER_STATUSES, loadPolicies, workLeadColumns } from './lead-work.ts'
+import type { WorkLead } from './lead-work.ts'
+import { managerPush } from './push-plan.ts'
+import type { StepContext, StepOutcome } from './step.ts'
+
+export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<StepOutcome<{ escalated: number }>> {
+  // The SQL bound is in real time (a business minute never passes faster than a real one); the
+  // exact time, in business minutes of the policy's calendar, is checked below.
+  const candidates = await tx<WorkLead[]>`
+    select ${workLeadColumns(tx)}
+    from public.leads l
+    left join public.sla_policies p on p.id = l.sla_policy_id
+    where l.sla_state = 'breached' and l.sla_escalated_at is null
+      and (l.first_contact_at is null or l.first_contact_at < l.sla_breached_at)
+      and l.sla_breached_at <= ${now}
+      and l.status in ${tx(LADDER_STATUSES)} and not l.is_spam
+      and l.sla_breached_at + make_interval(secs =>
+            coalesce(p.target_minutes * 60, extract(epoch from l.sla_due_at - l.sla_started_at))
+            * (coalesce(p.escalate_factor, 2) - 1)) <= ${now}
+      and ${notContactedSinceBreach(tx)}
+    order by l.sla_breached_at
+    limit ${limit}
+    for update of l skip locked`
+  if (candidates.length === 0)
+    return { counts: { escalated: 0 }, pushes: [] }
+
+  const policies = await loadPolicies(tx, candidates)
+  const due = candidates.flatMap((lead) => {
+    const terms = ladderTerms(policies.get(lead.sla_policy_id ?? '') ?? null, { startedAt: lead.sla_started_at ?? lead.sla_due_at!, dueAt: lead.sla_due_at! })
+    const at = escalateAt(terms, lead.sla_breached_at!)
+    return at <= now ? [{ lead, at, factor: terms.escalateFactor }] : []
+  })
+  if (due.length === 0)
+    return { counts: { escalated: 0 }, pushes: [] }
+
+  const owners = due.map(({ lead }) => ({ id: lead.id, owner: lead.fallback_owner_id }))
+  await tx`
+    update public.leads l set
+      in_fallback_queue = true,
+      assigned_to = r.owner,
+      assigned_at = case when r.owner is null then null else ${now}::timestamptz end,
+      sla_state = 'escalated',
+      sla_escalated_at = ${now}
+    from jsonb_to_recordset(${tx.json(owners)}) as r (id uuid, owner uuid)
+    where l.id = r.id`
+  await appendEvents(tx, due.map(({ lead, at, factor }) => ({
+    lead_id: lead.id,
+    org_id: lead.org_id,
+    type: 'escalated',
+    occurred_at: now,
+    details: {
+      from: lead.assigned_to,
+      to: lead.fallback_owner_id,
+      fallback_owner: lead.fallback_owner_id,
+      manager: lead.manager_id,
+      sla_breached_at: lead.sla_breached_at!.toISOString(),
+      escalate_at: at.toISOString(),
+      reason: `no contact attempt within ${factor}x the SLA window: moved to the fallback queue`,
+    },
+  })))
+  return { counts: { escalated: due.length }, pushes: due.flatMap(({ lead }) => managerPush(lead, null)) }
+}

@@ -1,0 +1,37 @@
+// The pushes a step decides on inside its transaction, sent only once that has committed.
+import type { LeadPushKind, LeadPushPayload } from '../_shared/push/payload.ts'
+import type { WorkLead } from './lead-work.ts'
+
+export interface PlannedPush {
+  memberId: string
+  orgId: string
+  kind: LeadPushKind
+  payload: LeadPushPayload
+  /** Bounds the push's TTL (ISO); null for the longest allowed. */
+  slaDueAt: string | null
+}
+
+/** A push about `lead` to `memberId`. */
+export function planPush(lead: WorkLead, memberId: string, kind: LeadPushKind, slaDueAt: Date | null): PlannedPush {
+  return {
+    memberId,
+    orgId: lead.org_id,
+    kind,
+    slaDueAt: slaDueAt?.toISOString() ?? null,
+    payload: {
+      kind,
+      leadId: lead.id,
+      name: lead.full_name ?? lead.email ?? lead.phone ?? 'Lead',
+      company: lead.company,
+      tier: lead.tier,
+      source: lead.source_name ?? 'Unknown source',
+      waitingSince: lead.waiting_since.toISOString(),
+      phone: lead.phone,
+    },
+  }
+}
+
+/** The escalation alert for the lead's team manager, if the team has an active one. */
+export function managerPush(lead: WorkLead, slaDueAt: Date | null): PlannedPush[] {
+  return lead.manager_id === null ? [] : [planPush(lead, lead.manager_id, 'escalation', slaDueAt)]
+}

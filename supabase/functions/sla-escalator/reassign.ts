@@ -1,0 +1,96 @@
+// Routes leads again many at a time. Per team the round robin is locked and the team read once
+// (loadTeamSnapshot), then the pure routing decides lead after lead on that snapshot, moving each
+// lead's place in the reps' capacity and the round-robin position as it goes: the decisions
+// assignLead would make one lead and five round trips at a time, at the cost of one read per team.
+import { assignmentOutcome, routingLeadOf } from '../_shared/assignment/assign-lead.ts'
+import type { AssignmentOutcome } from '../_shared/assignment/assign-lead.ts'
+import { loadTeamSnapshot } from '../_shared/assignment/team-snapshot.ts'
+import type { Tx } from '../_shared/db/postgres.ts'
+import { routeLead } from '../_shared/domain/routing.ts'
+import type { WorkLead } from './lead-work.ts'
+
+export interface RerouteItem {
+  lead: WorkLead & { team_id: string }
+  /** Why, for the event: 'sla_breached', 'owner_inactive'… */
+  trigger: string
+  /** The due time the lead will have, for the event. */
+  slaDueAt: Date | null
+  slaNote: string | null
+}
+
+export interface Rerouted {
+  item: RerouteItem
+  outcome: AssignmentOutcome
+}
+
+function byTeam(items: readonly RerouteItem[]): Map<string, RerouteItem[]> {
+  const teams = new Map<string, RerouteItem[]>()
+  for (const item of items)
+    teams.set(item.lead.team_id, [...teams.get(item.lead.team_id) ?? [], item])
+  return teams
+}
+
+/**
+ * Decides a new owner for every item, never its current owner unless nobody else is eligible,
+ * and stores each team's round-robin position. Teams are locked in id order, so two runs
+ * routing overlapping teams cannot deadlock. The caller writes the owners and events.
+ */
+export async function rerouteLeads(tx: Tx, items: readonly RerouteItem[], now: Date): Promise<Rerouted[]> {
+  const teams = byTeam(items)
+  const results: Rerouted[] = []
+  for (const teamId of [...teams.keys()].sort()) {
+    const teamItems = teams.get(teamId)!
+    const team = await loadTeamSnapshot(tx, { id: teamId, orgId: teamItems[0]!.lead.org_id }, teamItems.map(item => item.lead.domain))
+    const reps = team.reps.map(rep => ({ ...rep }))
+    const repsById = new Map(reps.map(rep => [rep.id, rep]))
+    let roundRobin = team.roundRobin
+    let turned = false
+    for (const item of teamItems) {
+      const previousOwner = item.lead.assigned_to
+      const excludeMemberIds = previousOwner === null ? [] : [previousOwner]
+      const decision = routeLead({
+        lead: routingLeadOf(item.lead),
+        rules: team.rules,
+        accounts: team.accounts,
+        reps,
+        roundRobin,
+        now,
+        excludeMemberIds,
+      })
+      if (decision.roundRobin) {
+        roundRobin = decision.roundRobin
+        turned = true
+      }
+      const outcome = assignmentOutcome({
+        previousOwner,
+        decision,
+        fallbackOwnerId: team.fallbackOwnerId,
+        trigger: item.trigger,
+        excludeMemberIds,
+        slaDueAt: item.slaDueAt,
+        slaNote: item.slaNote,
+      })
+      if (outcome.assignedTo !== previousOwner) {
+        const from = previousOwner === null ? undefined : repsById.get(previousOwner)
+        const to = outcome.assignedTo === null ? undefined : repsById.get(outcome.assignedTo)
+        if (from)
+          from.openLeads -= 1
+        if (to)
+          to.openLeads += 1
+      }
+      results.push({ item, outcome })
+    }
+    if (turned) {
+      await tx`
+        update public.round_robin_state set last_member_id = ${roundRobin.lastMemberId}, counter = ${roundRobin.counter}
+        where team_id = ${teamId}`
+    }
+  }
+  return results
+}
+
+/** The assignment event of a rerouted lead, as assignLead writes it. */
+export function rerouteEvent(rerouted: Rerouted, now: Date) {
+  const { item, outcome } = rerouted
+  return { lead_id: item.lead.id, org_id: item.lead.org_id, type: outcome.event.type, occurred_at: now, details: outcome.event.details }
+}

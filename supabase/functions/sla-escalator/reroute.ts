@@ -1,0 +1,71 @@
+// Unworked leads never wait on someone who is not there: the new and assigned leads of a member
+// who was deactivated, or of a rep who is off shift, outside their working hours or no longer in
+// the lead's team, are routed again (their SLA clock keeps running) and the new owner is alerted.
+// Reps on a break keep their leads.
+import { appendEvents } from './events.ts'
+import { workLeadColumns } from './lead-work.ts'
+import type { WorkLead } from './lead-work.ts'
+import { planPush } from './push-plan.ts'
+import { rerouteEvent, rerouteLeads } from './reassign.ts'
+import type { StepContext, StepOutcome } from './step.ts'
+
+export interface RerouteCounts extends Record<string, number> {
+  rerouted: number
+  /** Nobody eligible: moved to the team's fallback queue. */
+  fallback_queued: number
+}
+
+type AwayLead = WorkLead & { team_id: string, assigned_to: string, trigger: string }
+
+export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): Promise<StepOutcome<RerouteCounts>> {
+  const counts: RerouteCounts = { rerouted: 0, fallback_queued: 0 }
+  // From the members (few) to their leads (by owner index), not the other way round.
+  const leads = await tx<AwayLead[]>`
+    with owners as (
+      select m.id, m.team_id, m.active, m.role, m.availability,
+             m.role = 'rep' and m.active and m.availability <> 'off' and m.working_hours is not null
+               and not private.within_weekly_hours(m.time_zone, m.working_hours, '{}'::date[], ${now}) as off_hours
+      from public.members m
+      where not m.active or m.role = 'rep'
+    )
+    select ${workLeadColumns(tx)},
+           case when not o.active then 'owner_inactive'
+                when o.team_id is distinct from l.team_id then 'owner_left_team'
+                when o.availability = 'off' then 'owner_off_shift'
+                else 'owner_outside_working_hours' end as trigger
+    from owners o
+    join public.leads l on l.assigned_to = o.id
+    where l.status in ('new', 'assigned') and not l.is_spam and not l.in_fallback_queue and l.team_id is not null
+      and (not o.active or (o.role = 'rep' and (o.team_id is distinct from l.team_id or o.availability = 'off' or o.off_hours)))
+    order by l.created_at
+    limit ${limit}
+    for update of l skip locked`
+  if (leads.length === 0)
+    return { counts, pushes: [] }
+
+  const rerouted = await rerouteLeads(tx, leads.map(lead => ({ lead, trigger: lead.trigger, slaDueAt: lead.sla_due_at, slaNote: null })), now)
+  await tx`
+    update public.leads l set
+      assigned_to = r.assigned_to,
+      assigned_at = case when r.assigned_to is null then null else ${now}::timestamptz end,
+      in_fallback_queue = r.fallback,
+      status = case when r.to_rep and l.status = 'new' then 'assigned'::public.lead_status else l.status end
+    from jsonb_to_recordset(${tx.json(rerouted.map(({ item, outcome }) => ({
+      id: item.lead.id,
+      assigned_to: outcome.assignedTo,
+      fallback: outcome.fallback,
+      to_rep: outcome.toRep,
+    })))}) as r (id uuid, assigned_to uuid, fallback boolean, to_rep boolean)
+    where l.id = r.id`
+  await appendEvents(tx, rerouted.map(result => rerouteEvent(result, now)))
+
+  for (const { outcome } of rerouted) {
+    if (outcome.fallback)
+      counts.fallback_queued += 1
+    else
+      counts.rerouted += 1
+  }
+  const pushes = rerouted.flatMap(({ item, outcome }) =>
+    outcome.toRep && outcome.assignedTo !== null ? [planPush(item.lead, outcome.assignedTo, 'reassigned', item.lead.sla_due_at)] : [])
+  return { counts, pushes }
+}
