@@ -12,41 +12,34 @@
 --   * business_minutes_between(c, a, b): open minutes within [a, b], fractions kept; negative
 --     when b is before a.
 
--- The zone's UTC offset at an instant.
+-- The zone's UTC offset at an instant. SQL-standard bodies (parsed once, no search_path to
+-- pin) so the planner inlines them into open_intervals.
 create function private.utc_offset(tz text, at timestamptz) returns interval
-language sql stable parallel safe set search_path = '' as $$
-  select (at at time zone tz) - (at at time zone 'UTC')
-$$;
+language sql stable parallel safe
+return (at at time zone tz) - (at at time zone 'UTC');
 
--- The instant at which the zone's clocks show `minute_of_day` minutes after midnight of local
--- date `day` (it may run past 1440 into the next day).
-create function private.local_instant(tz text, day date, minute_of_day integer) returns timestamptz
+-- local_instant (below) within a day of an offset change.
+create function private.local_instant_near_change(tz text, day date, minute_of_day integer) returns timestamptz
 language plpgsql stable parallel safe set search_path = '' as $$
 declare
   wall timestamp := day + make_interval(mins => minute_of_day);
   offset_before interval := private.utc_offset(tz, (wall - interval '1 day') at time zone 'UTC');
   offset_after interval := private.utc_offset(tz, (wall + interval '1 day') at time zone 'UTC');
-  early timestamptz;
-  late timestamptz;
+  early timestamptz := (wall - offset_before) at time zone 'UTC';
+  late timestamptz := (wall - offset_after) at time zone 'UTC';
   low timestamptz;
   high timestamptz;
   middle timestamptz;
 begin
-  -- A zone changes its offset at most once in two days: the offsets a day either side are the
-  -- only candidates.
-  if offset_before = offset_after then
-    return (wall - offset_before) at time zone 'UTC';
-  end if;
-  early := (wall - offset_before) at time zone 'UTC';
-  late := (wall - offset_after) at time zone 'UTC';
   if private.utc_offset(tz, early) = offset_before and private.utc_offset(tz, late) = offset_after then
+    -- Shown twice (fall back): the first time.
     return least(early, late);
   elsif private.utc_offset(tz, early) = offset_before then
     return early;
   elsif private.utc_offset(tz, late) = offset_after then
     return late;
   end if;
-  -- The wall time never shows: find the jump, to the microsecond.
+  -- Never shown (spring forward): the instant of the jump, to the microsecond.
   low := least(early, late);
   high := greatest(early, late);
   while high - low > interval '1 microsecond' loop
@@ -60,6 +53,18 @@ begin
   return high;
 end
 $$;
+
+-- The instant at which the zone's clocks show `minute_of_day` minutes after midnight of local
+-- date `day` (it may run past 1440 into the next day). A zone changes its offset at most once
+-- in two days: when the offsets a day either side agree, the wall time maps plainly.
+create function private.local_instant(tz text, day date, minute_of_day integer) returns timestamptz
+language sql stable parallel safe
+return case
+  when private.utc_offset(tz, (day + make_interval(mins => minute_of_day) - interval '1 day') at time zone 'UTC')
+     = private.utc_offset(tz, (day + make_interval(mins => minute_of_day) + interval '1 day') at time zone 'UTC')
+    then (day + make_interval(mins => minute_of_day)) at time zone tz
+  else private.local_instant_near_change(tz, day, minute_of_day)
+end;
 
 -- The windows of the local dates first_day..last_day as instants, ordered by opening. They may
 -- overlap (an overnight window and the next morning's); consumers count each minute once.
@@ -192,6 +197,7 @@ $$;
 
 grant execute on function private.utc_offset(text, timestamptz),
   private.local_instant(text, date, integer),
+  private.local_instant_near_change(text, date, integer),
   private.open_intervals(text, jsonb, date[], date, date),
   private.within_weekly_hours(text, jsonb, date[], timestamptz),
   private.business_add_minutes(uuid, timestamptz, integer),

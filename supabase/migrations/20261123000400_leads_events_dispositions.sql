@@ -179,13 +179,14 @@ create table public.lead_events (
   -- outlives members.
   actor_id uuid,
   -- Id generated on a device for an idempotent write (record_contact_attempt), else null.
-  client_ref uuid unique,
+  client_ref uuid,
   occurred_at timestamptz not null default now(),
   details jsonb not null default '{}' check (jsonb_typeof(details) = 'object'),
   foreign key (lead_id, org_id) references public.leads (id, org_id) on delete cascade
 );
 alter table public.lead_events enable row level security;
 comment on table public.lead_events is 'Append-only trail of everything that happens to a lead. A trigger refuses UPDATE and DELETE for every role, owner and superuser included; rows go only when their lead is deleted (erasure cascades).';
+create unique index lead_events_client_ref_key on public.lead_events (client_ref) where client_ref is not null;
 create index lead_events_lead_idx on public.lead_events (lead_id, occurred_at);
 create index lead_events_org_idx on public.lead_events (org_id, occurred_at desc);
 create index lead_events_org_type_idx on public.lead_events (org_id, type, occurred_at);

@@ -449,7 +449,7 @@ begin
             'sla', case when lead.sla_state = 'running' then
                      case when lead.sla_due_at is null or attempt_at <= lead.sla_due_at then 'met' else 'breached' end
                    end)))
-  on conflict (client_ref) do nothing
+  on conflict (client_ref) where client_ref is not null do nothing
   returning id into event_id;
   if event_id is null then
     -- The same id arrived concurrently and was recorded by the other request.

@@ -30,6 +30,16 @@ async function generate(db: pg.Client): Promise<{ orgId: string, reps: string[] 
     select id, $1, team_ids[1 + n / ${repsPerTeam}], 'rep', 'Bench rep ' || n, 'bench-rep' || n || '@bench.pronto.test', 'on_shift', 1000
     from people`, [org.id])
   const { rows: reps } = await db.query(`select id, team_id from public.members where org_id = $1 order by email`, [org.id])
+  // Policies per tier on a New York office calendar, so follow-ups are counted in business minutes.
+  await db.query(`
+    with calendar as (
+      insert into public.business_calendars (org_id, name, time_zone, weekly_hours)
+      values ($1, 'New York', 'America/New_York', (select jsonb_object_agg(d::text, '[{"start":"09:00","end":"17:00"}]'::jsonb) from generate_series(1, 5) as d))
+      returning id
+    )
+    insert into public.sla_policies (org_id, name, tier, target_minutes, calendar_id)
+    select $1, tier::text, tier, minutes, case when tier = 'HOT' then null else calendar.id end
+    from calendar, (values ('HOT'::public.lead_tier, 1), ('WARM', 60), ('COLD', 1440)) as p (tier, minutes)`, [org.id])
   // Indexes are built once after the load rather than row by row during it.
   const { rows: indexes } = await db.query(`
     select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition from pg_index
@@ -44,17 +54,19 @@ async function generate(db: pg.Client): Promise<{ orgId: string, reps: string[] 
       from public.members where org_id = $1
     )
     insert into public.leads (org_id, team_id, assigned_to, assigned_at, email, phone, full_name, tier, score, status,
-                              sla_state, sla_due_at, next_attempt_at, created_at, attempt_count, dedupe_email)
+                              sla_state, sla_due_at, next_attempt_at, created_at, attempt_count, dedupe_email, sla_policy_id)
     select $1, roster.team_ids[1 + rep], case when n % 10 = 0 then null else roster.rep_ids[1 + rep] end, now(),
            'lead' || n || '@example.com', '+1415' || lpad((n % 10000000)::text, 7, '0'), 'Lead ' || n,
-           (array['HOT','WARM','COLD'])[1 + n % 3]::public.lead_tier, (n::bigint * 7919 % 101)::int,
+           policy.tier, (n::bigint * 7919 % 101)::int,
            (array['new','assigned','attempting','contacted','qualified','converted','disqualified','nurture','disqualified','converted'])[1 + (n / 7) % 10]::public.lead_status,
            case when n % 5 = 0 then 'running' else 'met' end::public.sla_state,
            now() + make_interval(mins => (n % 600) - 300),
            case when n % 4 = 0 then now() + make_interval(mins => n % 3000) end,
-           now() - make_interval(mins => n % 43200), n % 4, 'lead' || n || '@example.com'
+           now() - make_interval(mins => n % 43200), n % 4, 'lead' || n || '@example.com', policy.id
     from generate_series(1, ${leadCount}) as n, roster,
-         lateral (select (n / 10) % ${teams * repsPerTeam} as rep) as pick`, [org.id])
+         lateral (select (n / 10) % ${teams * repsPerTeam} as rep) as pick,
+         lateral (select id, tier from public.sla_policies
+                  where org_id = $1 and tier = (array['HOT','WARM','COLD'])[1 + n % 3]::public.lead_tier) as policy`, [org.id])
   for (const index of indexes)
     await db.query(index.definition)
   await db.query('set session_replication_role = origin')
