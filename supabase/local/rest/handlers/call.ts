@@ -52,7 +52,7 @@ export async function handleCall(ctx: HandlerContext): Promise<RestResponse> {
   const result = await ctx.run({ text, values: sqlParams.values }, {
     readOnly: isRead,
     // A POST may have written: a `.single()` that does not get one row rolls it back.
-    check: isRead ? undefined : row => single && Number(row.page_total) !== 1 ? singularityError(Number(row.page_total)) : undefined,
+    check: isRead || !single ? undefined : row => Number(row.page_total) !== 1 ? singularityError(Number(row.page_total)) : undefined,
   })
   const pageTotal = Number(result.page_total)
   if (single && pageTotal !== 1)

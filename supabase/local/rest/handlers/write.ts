@@ -78,16 +78,20 @@ async function runMutation(ctx: HandlerContext, mutation: Mutation): Promise<{ r
   const text = mutationStatement(mutation.sql(sqlParams, representation), node, ctx.snapshot.schema, sqlParams,
     { shape: ctx.output.single ? 'object' : 'array', stripNulls: ctx.output.stripNulls }, mutation.countsInserted)
   const maxAffected = ctx.prefer.handling === 'strict' ? ctx.prefer.maxAffected : undefined
+  // Without a condition on the outcome, COMMIT goes out with the statement (one round trip).
+  const mustCheck = ctx.output.single || maxAffected !== undefined
   const result = await ctx.run({ text, values: sqlParams.values }, {
     readOnly: false,
-    check: (row) => {
-      const affected = Number(row.page_total)
-      if (ctx.output.single && affected !== 1)
-        return singularityError(affected)
-      if (maxAffected !== undefined && affected > maxAffected)
-        return new RestError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint', `The query affects ${affected} rows`)
-      return undefined
-    },
+    check: mustCheck
+      ? (row) => {
+          const affected = Number(row.page_total)
+          if (ctx.output.single && affected !== 1)
+            return singularityError(affected)
+          if (maxAffected !== undefined && affected > maxAffected)
+            return new RestError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint', `The query affects ${affected} rows`)
+          return undefined
+        }
+      : undefined,
   })
   return { result, affected: Number(result.page_total), representation }
 }
