@@ -14,11 +14,20 @@ export interface EnvLocalValues {
   extra?: Record<string, string>
 }
 
-/** A dotenv value, quoted only when it has to be (dotenv and Vite read both forms). */
-function formatValue(value: string): string {
+/**
+ * A dotenv value, quoted only when it has to be. dotenv (Vite) and Node's parseEnv unescape nothing
+ * but `\n` in double quotes, so pick the quote the value does not contain.
+ */
+function formatValue(name: string, value: string): string {
   if (/^[\w.:/@+=,-]*$/.test(value))
     return value
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+  if (!value.includes('\n') && !value.includes('\''))
+    return `'${value}'`
+  if (!value.includes('"'))
+    return `"${value.replace(/\n/g, '\\n')}"`
+  if (!value.includes('\n') && !value.includes('`'))
+    return `\`${value}\``
+  throw new Error(`${name}: a value with newlines and quotes of every kind cannot be written to a dotenv file`)
 }
 
 /**
@@ -40,7 +49,7 @@ export async function writeEnvLocal(values: EnvLocalValues, file = envLocalFile)
   const text = [
     '# Written by the local stack (supabase/local) on every start; do not edit, it is overwritten.',
     '# Put your own overrides in .env.development.local or .env.production.local.',
-    ...Object.entries(vars).map(([name, value]) => `${name}=${formatValue(value)}`),
+    ...Object.entries(vars).map(([name, value]) => `${name}=${formatValue(name, value)}`),
     '',
   ].join('\n')
   const draft = `${file}.${process.pid}.tmp`
