@@ -167,6 +167,13 @@ describe('HTTP details', () => {
     expect(get.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
   })
 
+  it('accepts spaces around select items and treats an empty select as *', async () => {
+    const spaced = await restFetch(f, `/conf_authors?select=${encodeURIComponent(' id , name ')}&id=eq.1`)
+    expect(await spaced.json()).toEqual([{ id: 1, name: 'Ursula Le Guin' }])
+    const empty = await restFetch(f, '/conf_authors?select=&id=eq.3')
+    expect(await empty.json()).toEqual([{ id: 3, name: 'Octavia Butler', country: 'US', born: null }])
+  })
+
   it('strips nulls when asked', async () => {
     const { data } = await f.anon.from('conf_authors').select('id, country').eq('id', 4).stripNulls()
     expect(data).toEqual([{ id: 4 }])

@@ -31,6 +31,11 @@ export class Reader {
     return this.input.startsWith(text, this.position)
   }
 
+  skipSpaces(): void {
+    while (this.peek() === ' ' || this.peek() === '\t')
+      this.position++
+  }
+
   /** Consumes `text` if it comes next. */
   eat(text: string): boolean {
     if (!this.startsWith(text))
@@ -89,6 +94,10 @@ export class Reader {
         this.position++
         value += '-'
         continue
+      }
+      if (value.trim() === '') {
+        this.position = start
+        throw this.fail(expecting)
       }
       return value.trim()
     }

@@ -30,6 +30,13 @@ function embed(reader: Reader, relation: string, alias: string | undefined, spre
 }
 
 function item(reader: Reader): SelectItem {
+  reader.skipSpaces()
+  const parsed = itemAfterSpaces(reader)
+  reader.skipSpaces()
+  return parsed
+}
+
+function itemAfterSpaces(reader: Reader): SelectItem {
   if (reader.eat('...'))
     return embed(reader, reader.fieldName(), undefined, true)
   if (reader.peek() === '*') {
@@ -69,10 +76,10 @@ function forest(reader: Reader): SelectItem[] {
   return items
 }
 
-/** Parses `select=` (whitespace outside quotes was already removed by the client). */
+/** Parses `select=`; an empty one means every column, as in PostgREST. */
 export function parseSelect(input: string): SelectItem[] {
   const reader = new Reader(input, 'select parameter')
   const items = forest(reader)
   reader.end()
-  return items
+  return items.length ? items : [{ kind: 'star' }]
 }
