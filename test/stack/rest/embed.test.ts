@@ -45,6 +45,26 @@ describe('many-to-one', () => {
     expect(await response.text()).toBe('[{"id":3,"author":{"id": 2, "name": "Stanislaw Lem"}}]')
   })
 
+  it('orders parents by a column of a to-one embed', async () => {
+    const { data, error } = await f.anon.from('conf_books')
+      .select('id, author:conf_authors!author_id(name)')
+      .not('author_id', 'is', null)
+      .order('author(name)', { ascending: true })
+      .order('id')
+    expect(error).toBeNull()
+    // Octavia Butler, Stanislaw Lem, Ursula Le Guin (two books, by id).
+    expect(data!.map(row => row.id)).toEqual([4, 3, 1, 2])
+  })
+
+  it('applies or() inside an embedded resource', async () => {
+    const { data, error } = await f.anon.from('conf_books')
+      .select('id, conf_reviews(stars)')
+      .eq('id', 1)
+      .or('stars.eq.3,body.eq.nothing', { referencedTable: 'conf_reviews' })
+    expect(error).toBeNull()
+    expect(data).toEqual([{ id: 1, conf_reviews: [{ stars: 3 }] }])
+  })
+
   it('spreads a to-one embed into its parent', async () => {
     const { data, error } = await f.anon.from('conf_books').select('title, ...conf_authors!author_id(author_name:name, country)').eq('id', 4)
     expect(error).toBeNull()
