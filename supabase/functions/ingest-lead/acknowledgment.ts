@@ -31,23 +31,29 @@ export function renderAck(template: string, context: AckContext): string {
   return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_match, name: string) => values[name.toLowerCase()] ?? '').trim()
 }
 
-/** Queues the acknowledgment; null when the source has no template or the lead left no address. */
-export async function queueAck(
+/**
+ * Queues the acknowledgment and its ack_queued event in one statement, sent right away; nothing
+ * when the source has no template or the lead left no address.
+ */
+export function queueAck(
   tx: Tx,
   lead: { id: string, orgId: string, sourceId: string, now: Date },
   template: string | null,
   context: AckContext,
-): Promise<{ id: string, channel: 'email' | 'sms' } | null> {
+): Promise<unknown> | null {
   if (template === null || template.trim() === '')
     return null
   const channel = context.email !== null ? 'email' : context.phone !== null ? 'sms' : null
   if (channel === null)
     return null
-  const body = renderAck(template, context)
-  const [message] = await tx<{ id: string }[]>`
-    insert into public.outbound_messages (org_id, lead_id, source_id, channel, recipient, subject, body, send_after)
-    values (${lead.orgId}, ${lead.id}, ${lead.sourceId}, ${channel}, ${channel === 'email' ? context.email : context.phone},
-            ${channel === 'email' ? `Thanks for contacting ${context.orgName}` : null}, ${body}, ${lead.now})
-    returning id`
-  return { id: message!.id, channel }
+  return tx`
+    with message as (
+      insert into public.outbound_messages (org_id, lead_id, source_id, channel, recipient, subject, body, send_after)
+      values (${lead.orgId}, ${lead.id}, ${lead.sourceId}, ${channel}, ${channel === 'email' ? context.email : context.phone},
+              ${channel === 'email' ? `Thanks for contacting ${context.orgName}` : null}, ${renderAck(template, context)}, ${lead.now})
+      returning id, channel
+    )
+    insert into public.lead_events (lead_id, org_id, type, occurred_at, details)
+    select ${lead.id}, ${lead.orgId}, 'ack_queued', ${lead.now}, jsonb_build_object('message_id', message.id, 'channel', message.channel)
+    from message`.execute()
 }

@@ -13,7 +13,7 @@ import { idempotencyKeyOf } from './idempotency.ts'
 import { ingest } from './ingest.ts'
 import type { AlertSender } from './lead-alert.ts'
 import { sendAlert } from './lead-alert.ts'
-import { countPost } from './rate-limit.ts'
+import { checkRate, maybePruneCounters, rateWindow } from './rate-limit.ts'
 import { rawPayloadOf } from './raw-payload.ts'
 import { readLeadBody } from './request-body.ts'
 import { authenticateSource, sha256Hex, someSourceAllows, sourceKeyOf } from './source-auth.ts'
@@ -51,15 +51,20 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
     throw new IngestError(405, 'method_not_allowed', 'Post leads with POST', null, { allow: 'POST, OPTIONS' })
 
   const body = await readLeadBody(request)
-  const source = await authenticateSource(deps.sql, sourceKeyOf(request, body))
+  const now = deps.now()
+  const post = await authenticateSource(deps.sql, sourceKeyOf(request, body), {
+    ip: clientIp(request, deps.trustedProxyHops),
+    windowStart: rateWindow(now).start,
+  })
+  const { source } = post
   const origin = request.headers.get('origin')
   if (!originAllowed(origin, source.allowed_origins))
     throw new IngestError(403, 'origin_not_allowed', 'This lead source does not accept posts from this origin')
   cors.headers = corsHeaders(origin)
 
   const idempotencyKey = idempotencyKeyOf(request)
-  const now = deps.now()
-  await countPost(deps.sql, source, clientIp(request, deps.trustedProxyHops), now)
+  checkRate(post, now)
+  maybePruneCounters(deps.sql, now)
   const input = normalizeLeadInput(body.value, { defaultCountry: source.default_country })
   if (!input.ok)
     throw new IngestError(422, 'invalid_lead', 'Some fields are missing or invalid', input.fields)

@@ -1,7 +1,7 @@
 // One ingest, all in one transaction: the idempotency claim, the lead (new, merged or spam), its
 // events, the assignment with its SLA clock, the acknowledgment and the alert plan. Either all of
 // it is committed or none of it.
-import { assignLead } from '../_shared/assignment/assign-lead.ts'
+import { assignmentColumns, planAssignment, recordAssignment } from '../_shared/assignment/assign-lead.ts'
 import type { Tx } from '../_shared/db/postgres.ts'
 import type { JsonValue, NormalizedLead } from '../_shared/domain/lead-input.ts'
 import type { StoredAnswer } from './idempotency.ts'
@@ -10,7 +10,9 @@ import { queueAck } from './acknowledgment.ts'
 import type { AckContext } from './acknowledgment.ts'
 import type { AlertSender, PlannedAlert } from './lead-alert.ts'
 import { planAlert } from './lead-alert.ts'
-import { findDuplicate, insertLead } from './lead-rows.ts'
+import type { ExistingLead } from './lead-rows.ts'
+import { assignableLead, findDuplicate, insertLead } from './lead-rows.ts'
+import type { ScoredLead } from './lead-score.ts'
 import { scoreNewLead } from './lead-score.ts'
 import { mergeLead } from './merge-lead.ts'
 import type { LeadSource } from './source-auth.ts'
@@ -46,42 +48,42 @@ function ackContext(lead: NormalizedLead, source: LeadSource): AckContext {
   }
 }
 
-async function appendEvents(tx: Tx, leadId: string, orgId: string, now: Date, events: Array<{ type: string, details: Record<string, unknown> }>): Promise<void> {
-  if (events.length === 0)
-    return
-  await tx`
+/** Appends events in their order; sent right away, so they land behind what was sent before. */
+function appendEvents(tx: Tx, leadId: string, orgId: string, now: Date, events: Array<{ type: string, details: Record<string, unknown> }>): Promise<unknown> {
+  return tx`
     insert into public.lead_events (lead_id, org_id, type, occurred_at, details)
-    select ${leadId}, ${orgId}, e.type::public.lead_event_type, ${now}, e.details
-    from jsonb_to_recordset(${tx.json(events as JsonValue)}) as e (type text, details jsonb)`
+    select ${leadId}, ${orgId}, (e.event ->> 'type')::public.lead_event_type, ${now}, e.event -> 'details'
+    from jsonb_array_elements(${tx.json(events as JsonValue)}) with ordinality as e (event, n)
+    order by e.n`.execute()
 }
 
-async function acknowledge(tx: Tx, leadId: string, input: IngestInput): Promise<Array<{ type: string, details: Record<string, unknown> }>> {
+function acknowledge(tx: Tx, leadId: string, input: IngestInput): Promise<unknown> | null {
   const { source, lead, now } = input
-  const ack = await queueAck(tx, { id: leadId, orgId: source.org_id, sourceId: source.id, now }, source.ack_template, ackContext(lead, source))
-  return ack === null ? [] : [{ type: 'ack_queued', details: { message_id: ack.id, channel: ack.channel } }]
+  return queueAck(tx, { id: leadId, orgId: source.org_id, sourceId: source.id, now }, source.ack_template, ackContext(lead, source))
 }
 
-async function ingestNew(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome, 'replayed'>> {
-  const { source, lead, isSpam, now } = input
+async function ingestSpam(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome, 'replayed'>> {
+  const { source, lead, now } = input
   const scored = scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now })
-
-  if (isSpam) {
-    const leadId = await insertLead(tx, { source, lead, scored, raw: input.raw, isSpam, now })
-    await appendEvents(tx, leadId, source.org_id, now, [
+  const id = crypto.randomUUID()
+  await Promise.all([
+    insertLead(tx, { id, source, lead, scored, raw: input.raw, isSpam: true, now }),
+    appendEvents(tx, id, source.org_id, now, [
       { type: 'created', details: { source_id: source.id, source: source.name } },
       { type: 'spam_flagged', details: { reason: 'honeypot field filled' } },
-    ])
-    // Answered like any new lead, so a bot learns nothing.
-    return { answer: { status: 201, body: { lead_id: leadId, status: 'new', assigned_to: null, sla_due_at: null } }, alert: null }
-  }
+    ]),
+  ])
+  // Answered like any new lead, so a bot learns nothing.
+  return { answer: { status: 201, body: { lead_id: id, status: 'new', assigned_to: null, sla_due_at: null } }, alert: null }
+}
 
-  const existing = await findDuplicate(tx, source.org_id, lead.dedupeKeys)
-  if (existing !== null) {
-    const merged = await mergeLead(tx, existing, { source, lead, scored, raw: input.raw, now })
-    await appendEvents(tx, existing.id, source.org_id, now, await acknowledge(tx, existing.id, input))
-    const alert = merged.alertMember === null
+async function ingestDuplicate(tx: Tx, existing: ExistingLead, input: IngestInput, scored: ScoredLead): Promise<Omit<IngestOutcome, 'replayed'>> {
+  const { source, lead, now } = input
+  const merged = await mergeLead(tx, existing, { source, lead, scored, raw: input.raw, now })
+  const [alert] = await Promise.all([
+    merged.alertMember === null
       ? null
-      : await planAlert(tx, {
+      : planAlert(tx, {
           id: existing.id,
           orgId: source.org_id,
           tier: merged.tier,
@@ -92,27 +94,49 @@ async function ingestNew(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome
           sourceName: source.name,
           waitingSince: now,
           slaDueAt: merged.slaDueAt,
-        }, merged.alertMember, input.sender, now)
-    return {
-      answer: {
-        status: 200,
-        body: { lead_id: existing.id, status: 'merged', assigned_to: merged.assignedTo, sla_due_at: merged.slaDueAt?.toISOString() ?? null },
-      },
-      alert,
-    }
-  }
-
-  const leadId = await insertLead(tx, { source, lead, scored, raw: input.raw, isSpam, now })
-  await appendEvents(tx, leadId, source.org_id, now, [
-    { type: 'created', details: { source_id: source.id, source: source.name, channel: source.channel } },
-    { type: 'scored', details: { score: scored.score, tier: scored.tier, reasons: scored.explanation.reasons } },
+        }, merged.alertMember, input.sender, now),
+    acknowledge(tx, existing.id, input),
   ])
-  const assignment = await assignLead(tx, leadId, { now, reason: 'new_lead' })
-  await appendEvents(tx, leadId, source.org_id, now, await acknowledge(tx, leadId, input))
-  const alert = assignment.rep === null
+  return {
+    answer: {
+      status: 200,
+      body: { lead_id: existing.id, status: 'merged', assigned_to: merged.assignedTo, sla_due_at: merged.slaDueAt?.toISOString() ?? null },
+    },
+    alert,
+  }
+}
+
+/**
+ * A lead that is not spam. Three round trips: the duplicate check and the assignment reads go
+ * out together (the team's round robin is locked from there), then every write at once, then the
+ * commit; so the team stays locked as briefly as possible.
+ */
+async function ingestLead(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome, 'replayed'>> {
+  const { source, lead, now } = input
+  const scored = scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now })
+  const row = { id: crypto.randomUUID(), source, lead, scored, raw: input.raw, isSpam: false, now }
+  const options = { now, reason: 'new_lead' }
+  const [existing, plan] = await Promise.all([
+    findDuplicate(tx, source.org_id, lead.dedupeKeys),
+    planAssignment(tx, assignableLead(row), options),
+  ])
+  if (existing !== null)
+    return await ingestDuplicate(tx, existing, input, scored)
+
+  // Sent in this order: the lead first, then what refers to it.
+  const writes = [
+    insertLead(tx, { ...row, assignment: assignmentColumns(plan, now) }),
+    appendEvents(tx, row.id, source.org_id, now, [
+      { type: 'created', details: { source_id: source.id, source: source.name, channel: source.channel } },
+      { type: 'scored', details: { score: scored.score, tier: scored.tier, reasons: scored.explanation.reasons } },
+    ]),
+    ...recordAssignment(tx, { id: row.id, org_id: source.org_id, team_id: source.team_id }, plan, options),
+    acknowledge(tx, row.id, input),
+  ]
+  const alerting = plan.rep === null
     ? null
-    : await planAlert(tx, {
-        id: leadId,
+    : planAlert(tx, {
+        id: row.id,
         orgId: source.org_id,
         tier: scored.tier,
         fullName: lead.fullName,
@@ -121,12 +145,13 @@ async function ingestNew(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome
         company: lead.company,
         sourceName: source.name,
         waitingSince: now,
-        slaDueAt: assignment.slaDueAt,
-      }, assignment.rep, input.sender, now)
+        slaDueAt: plan.slaDueAt,
+      }, plan.rep, input.sender, now)
+  const [alert] = await Promise.all([alerting, ...writes])
   return {
     answer: {
       status: 201,
-      body: { lead_id: leadId, status: assignment.status, assigned_to: assignment.assignedTo, sla_due_at: assignment.slaDueAt?.toISOString() ?? null },
+      body: { lead_id: row.id, status: plan.status, assigned_to: plan.assignedTo, sla_due_at: plan.slaDueAt?.toISOString() ?? null },
     },
     alert,
   }
@@ -139,7 +164,7 @@ export async function ingest(tx: Tx, input: IngestInput): Promise<IngestOutcome>
     if (stored !== null)
       return { answer: stored, replayed: true, alert: null }
   }
-  const outcome = await ingestNew(tx, input)
+  const outcome = input.isSpam ? await ingestSpam(tx, input) : await ingestLead(tx, input)
   if (idempotency !== null)
     await saveAnswer(tx, source.id, idempotency.key, outcome.answer, String(outcome.answer.body.lead_id))
   return { ...outcome, replayed: false }

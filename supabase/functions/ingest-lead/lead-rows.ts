@@ -1,4 +1,5 @@
 // The leads row of an ingested lead, and the dedupe lookup that finds the lead it repeats.
+import type { AssignableLead } from '../_shared/assignment/assign-lead.ts'
 import type { Tx } from '../_shared/db/postgres.ts'
 import type { JsonValue, NormalizedLead } from '../_shared/domain/lead-input.ts'
 import type { Tier } from '../_shared/domain/scoring.ts'
@@ -33,19 +34,24 @@ export function utmColumn(lead: NormalizedLead): Record<string, string> {
 }
 
 export interface NewLeadRow {
+  /** Chosen here, so the lead's other writes can go out together with its insert. */
+  id: string
   source: LeadSource
   lead: NormalizedLead
   scored: ScoredLead
   raw: JsonValue
   isSpam: boolean
   now: Date
+  /** The owner and SLA columns of its assignment (assignmentColumns); none for spam. */
+  assignment?: Record<string, unknown>
 }
 
-/** Inserts the lead as it came in (status new, unassigned) and returns its id. */
-export async function insertLead(tx: Tx, row: NewLeadRow): Promise<string> {
+/** Inserts the lead, already assigned when `row.assignment` says so; sent right away (its events must follow it). */
+export function insertLead(tx: Tx, row: NewLeadRow): Promise<unknown> {
   const { source, lead, scored, isSpam, now } = row
-  const [inserted] = await tx<{ id: string }[]>`
+  return tx`
     insert into public.leads ${tx({
+      id: row.id,
       org_id: source.org_id,
       source_id: source.id,
       team_id: source.team_id,
@@ -62,9 +68,29 @@ export async function insertLead(tx: Tx, row: NewLeadRow): Promise<string> {
       dedupe_email: isSpam ? null : lead.dedupeKeys.email,
       dedupe_phone: isSpam ? null : lead.dedupeKeys.phone,
       created_at: now,
-    })}
-    returning id`
-  return inserted!.id
+      ...row.assignment,
+    })}`.execute()
+}
+
+/** The new lead as assignment reads it, before it is stored. */
+export function assignableLead(row: Omit<NewLeadRow, 'assignment'>): AssignableLead {
+  const columns = contactColumns(row.lead, row.scored)
+  return {
+    id: row.id,
+    org_id: row.source.org_id,
+    team_id: row.source.team_id,
+    source_id: row.source.id,
+    tier: row.scored.tier,
+    score: row.scored.score,
+    domain: columns.domain,
+    country: columns.country,
+    region: columns.region,
+    product_interest: columns.product_interest,
+    language: columns.language,
+    status: 'new',
+    assigned_to: null,
+    sla_due_at: null,
+  }
 }
 
 export interface ExistingLead extends ContactColumns {
@@ -98,9 +124,10 @@ export async function findDuplicate(tx: Tx, orgId: string, keys: NormalizedLead[
     .sort()
   if (lockKeys.length === 0)
     return null
-  // In a fixed order, so two posts sharing both keys never wait on each other crosswise.
-  await tx`select pg_advisory_xact_lock(hashtextextended(key, 0)) from unnest(${lockKeys}::text[]) with ordinality as k (key, n) order by n`
-  const [existing] = await tx<ExistingLead[]>`
+  // In a fixed order, so two posts sharing both keys never wait on each other crosswise. Both
+  // statements go out now (pipelined), ahead of anything the caller sends in the same tick.
+  const locked = tx`select pg_advisory_xact_lock(hashtextextended(key, 0)) from unnest(${lockKeys}::text[]) with ordinality as k (key, n) order by n`.execute()
+  const found = tx<ExistingLead[]>`
     select id, org_id, team_id, source_id, status, assigned_to, in_fallback_queue, score, tier, score_explanation, utm, consent,
            reengaged_count, sla_state, sla_due_at, created_at, dedupe_email, dedupe_phone,
            email, phone, first_name, last_name, full_name, company, domain, title, industry, company_size, country, region,
@@ -110,6 +137,7 @@ export async function findDuplicate(tx: Tx, orgId: string, keys: NormalizedLead[
       and (dedupe_email = ${keys.email} or dedupe_phone = ${keys.phone})
     order by created_at desc, id
     limit 1
-    for update`
+    for update`.execute()
+  const [, [existing]] = await Promise.all([locked, found])
   return existing ?? null
 }

@@ -42,22 +42,46 @@ export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise
   return Array.from(digest, byte => byte.toString(16).padStart(2, '0')).join('')
 }
 
-/** The active source whose key this is; 401 when the key is missing, unknown or revoked. */
-export async function authenticateSource(sql: Sql, key: string | null): Promise<LeadSource> {
+export interface AuthenticatedPost {
+  source: LeadSource
+  /** Posts counted in this minute's window so far, this one included: the source's and the client address's. */
+  hits: { source: number, ip: number }
+}
+
+/**
+ * The active source whose key this is, with this post counted against its rate limits in the
+ * same statement (one round trip); 401 when the key is missing, unknown or revoked.
+ */
+export async function authenticateSource(sql: Sql, key: string | null, post: { ip: string, windowStart: Date }): Promise<AuthenticatedPost> {
   if (key === null)
     throw new IngestError(401, 'missing_source_key', 'Send the source key in the x-source-key header or a source_key field')
   const invalid = new IngestError(401, 'invalid_source_key', 'The source key is unknown or has been revoked')
   if (key.length > MAX_KEY_LENGTH)
     throw invalid
-  const [source] = await sql<LeadSource[]>`
-    select s.id, s.org_id, o.name as org_name, s.team_id, s.name, s.channel, s.allowed_origins, s.default_tier,
-           s.default_country, s.thank_you_url, s.ack_template, s.rate_limit_per_minute, s.ip_rate_limit_per_minute
-    from public.lead_sources s
-    join public.organizations o on o.id = s.org_id
-    where s.key_hash = ${await sha256Hex(key)} and s.revoked_at is null`
-  if (!source)
+  // The source's bucket first, then the address's: concurrent posts lock the counters in one order.
+  const [row] = await sql<Array<LeadSource & { source_hits: number, ip_hits: number }>>`
+    with source as (
+      select s.id, s.org_id, o.name as org_name, s.team_id, s.name, s.channel, s.allowed_origins, s.default_tier,
+             s.default_country, s.thank_you_url, s.ack_template, s.rate_limit_per_minute, s.ip_rate_limit_per_minute
+      from public.lead_sources s
+      join public.organizations o on o.id = s.org_id
+      where s.key_hash = ${await sha256Hex(key)} and s.revoked_at is null
+    ), counted as (
+      insert into private.ingest_rate_counters as c (bucket, window_start, hits)
+      select b.bucket, ${post.windowStart}, 1
+      from source, lateral (values (source.id::text, 1), (source.id::text || '|' || ${post.ip}, 2)) as b (bucket, n)
+      order by b.n
+      on conflict (bucket, window_start) do update set hits = c.hits + 1
+      returning bucket, hits
+    )
+    select source.*,
+           (select hits from counted where bucket = source.id::text) as source_hits,
+           (select hits from counted where bucket <> source.id::text) as ip_hits
+    from source`
+  if (!row)
     throw invalid
-  return source
+  const { source_hits: sourceHits, ip_hits: ipHits, ...source } = row
+  return { source, hits: { source: sourceHits, ip: ipHits } }
 }
 
 /** Whether any active source lets browsers at `origin` post (a preflight carries no key to tell which). */

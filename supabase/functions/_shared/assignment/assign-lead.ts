@@ -7,7 +7,7 @@ import type { RoutingDecision, RoutingLead } from '../domain/routing.ts'
 import { routeLead } from '../domain/routing.ts'
 import type { Tier } from '../domain/scoring.ts'
 import type { Tx } from '../db/postgres.ts'
-import type { SlaClock } from './sla-clock.ts'
+import type { SlaClock, SlaPolicyRow } from './sla-clock.ts'
 import { findSlaPolicy, startSlaClock } from './sla-clock.ts'
 import type { TeamRep } from './team-snapshot.ts'
 import { loadTeamSnapshot } from './team-snapshot.ts'
@@ -37,7 +37,7 @@ export interface Assignment {
   rep: TeamRep | null
 }
 
-interface LeadRow {
+export interface LeadRow {
   id: string
   org_id: string
   team_id: string | null
@@ -114,30 +114,31 @@ export function assignmentOutcome(input: {
   return { assignedTo, fallback, toRep, event: { type, details } }
 }
 
-async function slaClockFor(tx: Tx, lead: LeadRow, now: Date): Promise<SlaClock | null> {
-  const policy = await findSlaPolicy(tx, { orgId: lead.org_id, sourceId: lead.source_id, tier: lead.tier })
-  return policy === null ? null : startSlaClock(policy, now)
+/** The lead as assignment reads it: a stored row, or a new lead about to be inserted with the plan's columns. */
+export type AssignableLead = LeadRow
+
+export interface AssignmentPlan extends AssignmentOutcome {
+  decision: RoutingDecision | null
+  /** The fresh SLA clock to store, or null to keep the lead's own. */
+  clock: SlaClock | null
+  slaDueAt: Date | null
+  /** The lead's status once assigned. */
+  status: string
+  rep: TeamRep | null
 }
 
 /**
- * Routes lead `leadId` (locked here) through its team's rules and writes the outcome. Must run
- * inside a transaction: the team's round-robin row stays locked until it ends, which is what
- * keeps concurrent assignments from pushing a rep over capacity.
+ * Locks the lead's team round robin and decides who gets the lead and its SLA clock, writing
+ * nothing yet. The team and SLA policy reads go out in one round trip (see loadTeamSnapshot).
  */
-export async function assignLead(tx: Tx, leadId: string, options: AssignOptions): Promise<Assignment> {
+export async function planAssignment(tx: Tx, lead: AssignableLead, options: AssignOptions): Promise<AssignmentPlan> {
   const { now } = options
-  const [lead] = await tx<LeadRow[]>`
-    select id, org_id, team_id, source_id, tier, score, domain, country, region, product_interest, language,
-           status, assigned_to, sla_due_at
-    from public.leads where id = ${leadId} for update`
-  if (!lead)
-    throw new Error(`assignLead: lead ${leadId} does not exist`)
-
-  const [team, clock] = lead.team_id === null
-    ? [null, await slaClockFor(tx, lead, now)]
-    : await Promise.all([loadTeamSnapshot(tx, { id: lead.team_id, orgId: lead.org_id }, lead.domain), slaClockFor(tx, lead, now)])
-  const restart = (options.sla ?? 'restart') === 'restart' && clock !== null
-  const slaDueAt = restart ? clock.deadlines.dueAt : lead.sla_due_at
+  const policyRead = (): Promise<SlaPolicyRow | null> => findSlaPolicy(tx, { orgId: lead.org_id, sourceId: lead.source_id, tier: lead.tier })
+  const [team, policy] = lead.team_id === null
+    ? [null, await policyRead()]
+    : await Promise.all([loadTeamSnapshot(tx, { id: lead.team_id, orgId: lead.org_id }, lead.domain), policyRead()])
+  const clock = policy !== null && (options.sla ?? 'restart') === 'restart' ? startSlaClock(policy, now) : null
+  const slaDueAt = clock !== null ? clock.deadlines.dueAt : lead.sla_due_at
 
   const decision = team === null
     ? null
@@ -157,34 +158,81 @@ export async function assignLead(tx: Tx, leadId: string, options: AssignOptions)
     trigger: options.reason,
     excludeMemberIds: options.excludeMemberIds,
     slaDueAt,
-    slaNote: restart ? clock.note : null,
+    slaNote: clock?.note ?? null,
   })
-  const { assignedTo, fallback, toRep } = outcome
+  const rep = outcome.toRep ? team?.reps.find(candidate => candidate.id === decision?.memberId) ?? null : null
+  const status = lead.status === 'new' && outcome.toRep ? 'assigned' : lead.status
+  return { ...outcome, decision, clock, slaDueAt, status, rep }
+}
 
-  const writes: Promise<unknown>[] = [tx`
-    update public.leads set
-      assigned_to = ${assignedTo},
-      assigned_at = ${assignedTo === null ? null : now},
-      in_fallback_queue = ${fallback},
-      status = case when status = 'new' and ${toRep} then 'assigned'::public.lead_status else status end,
-      sla_policy_id = ${restart ? clock.policyId : tx`sla_policy_id`},
-      sla_started_at = ${restart ? clock.deadlines.clockStartsAt : tx`sla_started_at`},
-      sla_due_at = ${restart ? clock.deadlines.dueAt : tx`sla_due_at`},
-      sla_state = ${restart ? 'running' : tx`sla_state`},
-      sla_reminded_at = ${restart ? null : tx`sla_reminded_at`}
-    where id = ${lead.id}`]
-  if (decision?.roundRobin && team !== null) {
+/** The leads columns a plan sets; for a new lead, insert them with the lead. */
+export function assignmentColumns(plan: AssignmentPlan, now: Date): Record<string, unknown> {
+  return {
+    assigned_to: plan.assignedTo,
+    assigned_at: plan.assignedTo === null ? null : now,
+    in_fallback_queue: plan.fallback,
+    status: plan.status,
+    ...(plan.clock === null
+      ? {}
+      : {
+          sla_policy_id: plan.clock.policyId,
+          sla_started_at: plan.clock.deadlines.clockStartsAt,
+          sla_due_at: plan.clock.deadlines.dueAt,
+          sla_state: 'running',
+          sla_reminded_at: null,
+        }),
+  }
+}
+
+/**
+ * The writes that go with a plan besides the lead's own columns: the team's round-robin position
+ * and the event naming the rule and why. Sent right away, in this order, behind whatever the
+ * caller sent before (a new lead's insert must go first); await them with the lead's write.
+ */
+export function recordAssignment(tx: Tx, lead: Pick<AssignableLead, 'id' | 'org_id' | 'team_id'>, plan: AssignmentPlan, options: AssignOptions): Promise<unknown>[] {
+  const writes: Promise<unknown>[] = []
+  const roundRobin = plan.decision?.roundRobin
+  if (roundRobin && lead.team_id !== null) {
     writes.push(tx`
-      update public.round_robin_state
-      set last_member_id = ${decision.roundRobin.lastMemberId}, counter = ${decision.roundRobin.counter}
-      where team_id = ${lead.team_id}`)
+      update public.round_robin_state set last_member_id = ${roundRobin.lastMemberId}, counter = ${roundRobin.counter}
+      where team_id = ${lead.team_id}`.execute())
   }
   writes.push(tx`
     insert into public.lead_events (lead_id, org_id, type, actor_id, occurred_at, details)
-    values (${lead.id}, ${lead.org_id}, ${outcome.event.type}, ${options.actorId ?? null}, ${now}, ${tx.json(outcome.event.details as JsonValue)})`)
-  await Promise.all(writes)
+    values (${lead.id}, ${lead.org_id}, ${plan.event.type}, ${options.actorId ?? null}, ${options.now},
+            ${tx.json(plan.event.details as JsonValue)})`.execute())
+  return writes
+}
 
-  const rep = toRep ? team?.reps.find(candidate => candidate.id === decision?.memberId) ?? null : null
-  const status = lead.status === 'new' && toRep ? 'assigned' : lead.status
-  return { leadId: lead.id, assignedTo, fallback, decision, status, slaDueAt, rep }
+/**
+ * Routes stored lead `leadId` (locked here) through its team's rules and writes the outcome. Must
+ * run inside a transaction: the team's round-robin row stays locked until it ends, which is what
+ * keeps concurrent assignments from pushing a rep over capacity.
+ */
+export async function assignLead(tx: Tx, leadId: string, options: AssignOptions): Promise<Assignment> {
+  const { now } = options
+  const [lead] = await tx<LeadRow[]>`
+    select id, org_id, team_id, source_id, tier, score, domain, country, region, product_interest, language,
+           status, assigned_to, sla_due_at
+    from public.leads where id = ${leadId} for update`
+  if (!lead)
+    throw new Error(`assignLead: lead ${leadId} does not exist`)
+  const plan = await planAssignment(tx, lead, options)
+  const { clock } = plan
+  await Promise.all([
+    tx`
+      update public.leads set
+        assigned_to = ${plan.assignedTo},
+        assigned_at = ${plan.assignedTo === null ? null : now},
+        in_fallback_queue = ${plan.fallback},
+        status = ${plan.status},
+        sla_policy_id = ${clock !== null ? clock.policyId : tx`sla_policy_id`},
+        sla_started_at = ${clock !== null ? clock.deadlines.clockStartsAt : tx`sla_started_at`},
+        sla_due_at = ${clock !== null ? clock.deadlines.dueAt : tx`sla_due_at`},
+        sla_state = ${clock !== null ? 'running' : tx`sla_state`},
+        sla_reminded_at = ${clock !== null ? null : tx`sla_reminded_at`}
+      where id = ${lead.id}`.execute(),
+    ...recordAssignment(tx, lead, plan, options),
+  ])
+  return { leadId: lead.id, assignedTo: plan.assignedTo, fallback: plan.fallback, decision: plan.decision, status: plan.status, slaDueAt: plan.slaDueAt, rep: plan.rep }
 }

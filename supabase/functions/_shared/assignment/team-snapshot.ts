@@ -46,22 +46,6 @@ interface RepRow {
   open_leads: number
 }
 
-/**
- * Locks the team's round-robin row (creating it on first use) for the rest of the transaction.
- * Every assignment into the team goes through this lock, so capacity and turns are decided one
- * lead at a time per team while other teams proceed in parallel.
- */
-export async function lockRoundRobin(tx: Tx, teamId: string): Promise<RoundRobinState> {
-  const read = () => tx<{ last_member_id: string | null, counter: string }[]>`
-    select last_member_id, counter from public.round_robin_state where team_id = ${teamId} for update`
-  let [row] = await read()
-  if (!row) {
-    await tx`insert into public.round_robin_state (team_id) values (${teamId}) on conflict (team_id) do nothing`
-    ;[row] = await read()
-  }
-  return { lastMemberId: row?.last_member_id ?? null, counter: Number(row?.counter ?? 0) }
-}
-
 function toRule(row: RuleRow): RoutingRule {
   return {
     id: row.id,
@@ -92,15 +76,24 @@ function toRep(row: RepRow): TeamRep {
 }
 
 /**
- * Locks the team's round robin, then reads its reps with their open leads, rules, matching accounts and fallback owner.
+ * Locks the team's round-robin row (created on first use) for the rest of the transaction, then
+ * reads its reps with their open leads, rules, the accounts matching the leads' domains and its
+ * fallback owner. Every assignment into the team goes through this lock, so capacity and turns
+ * are decided one lead at a time per team while other teams proceed in parallel.
  * `leadDomain` may list the domains of several leads routed in one go (the SLA escalator's batches).
+ *
+ * The statements go out together, without waiting in between (postgres.js pipelines them on the
+ * transaction's connection); PostgreSQL runs them in order, so the reads start once the lock is
+ * held and see every assignment committed before. One round trip instead of two keeps the lock
+ * short. A caller may queue further statements in the same tick (e.g. the SLA policy read).
  */
 export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string }, leadDomain: string | null | readonly (string | null)[]): Promise<TeamSnapshot> {
   const leadDomains = typeof leadDomain === 'string' || leadDomain === null ? [leadDomain] : leadDomain
   const domains = [...new Set(leadDomains.flatMap(domain => domain === null ? [] : domainAndParents(domain)))]
-  const roundRobin = await lockRoundRobin(tx, team.id)
-  // The reads go out together (pipelined on the transaction's connection), all after the lock.
-  const [reps, rules, accounts, teams] = await Promise.all([
+  const [, [locked], reps, rules, accounts, teams] = await Promise.all([
+    tx`insert into public.round_robin_state (team_id) values (${team.id}) on conflict (team_id) do nothing`,
+    tx<{ last_member_id: string | null, counter: string }[]>`
+      select last_member_id, counter from public.round_robin_state where team_id = ${team.id} for update`,
     tx<RepRow[]>`
       select m.id, m.active, m.availability, m.working_hours, m.time_zone, m.territories, m.skills, m.languages,
              m.capacity, m.push_warm,
@@ -112,15 +105,13 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
     tx<RuleRow[]>`
       select id, name, position, strategy, conditions, target_member_ids, enabled
       from public.routing_rules where team_id = ${team.id} and enabled order by position, id`,
-    domains.length === 0
-      ? Promise.resolve([])
-      : tx<{ domain: string, owner_id: string }[]>`
-          select domain, owner_id from public.accounts
-          where org_id = ${team.orgId} and domain in ${tx(domains)} and owner_id is not null`,
+    tx<{ domain: string, owner_id: string }[]>`
+      select domain, owner_id from public.accounts
+      where org_id = ${team.orgId} and domain = any(${domains}::text[]) and owner_id is not null`,
     tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`,
   ])
   return {
-    roundRobin,
+    roundRobin: { lastMemberId: locked?.last_member_id ?? null, counter: Number(locked?.counter ?? 0) },
     reps: reps.map(toRep),
     rules: rules.map(toRule),
     accounts: new Map(accounts.map(row => [row.domain, row.owner_id])),
