@@ -1,7 +1,7 @@
 import { unwrap } from './errors'
 import type { DispositionRow, LeadEventRow, LeadRow, LeadSourceRow, LeadStatus, QueueSummary } from './types'
 import { leadColumns } from './types'
-import { db } from './untyped'
+import { supabase } from './supabase'
 
 /** Statuses in which a lead is still worked by its owner (the queue RPCs use the same list). */
 export const openStatuses: readonly LeadStatus[] = ['new', 'assigned', 'attempting', 'contacted', 'qualified']
@@ -15,18 +15,18 @@ export function pickLead(row: LeadRow): LeadRow {
 
 /** The caller's next best lead, claiming one from the team's pool if that ranks first; null when nothing is ready. */
 export async function fetchNextLead(): Promise<LeadRow | null> {
-  const row = await unwrap<LeadRow | null>(db.rpc('next_lead').maybeSingle())
+  const row = await unwrap<LeadRow | null>(supabase.rpc('next_lead').maybeSingle())
   return row ? pickLead(row) : null
 }
 
 /** Counts around the next lead: what else is ready, what is scheduled, upcoming callbacks, availability. */
 export function fetchQueueSummary(): Promise<QueueSummary> {
-  return unwrap<QueueSummary>(db.rpc('queue_summary'))
+  return unwrap<QueueSummary>(supabase.rpc('queue_summary'))
 }
 
 /** Every open lead the member owns (ready or scheduled), so the queue can be worked offline. */
 export function fetchOpenLeads(memberId: string): Promise<LeadRow[]> {
-  return unwrap<LeadRow[]>(db.from('leads').select(selectLead)
+  return unwrap<LeadRow[]>(supabase.from('leads').select(selectLead)
     .eq('assigned_to', memberId)
     .in('status', [...openStatuses])
     .eq('is_spam', false)
@@ -36,12 +36,12 @@ export function fetchOpenLeads(memberId: string): Promise<LeadRow[]> {
 
 /** One lead the caller may read, or null (not theirs, or gone). */
 export function fetchLead(leadId: string): Promise<LeadRow | null> {
-  return unwrap<LeadRow | null>(db.from('leads').select(selectLead).eq('id', leadId).maybeSingle())
+  return unwrap<LeadRow | null>(supabase.from('leads').select(selectLead).eq('id', leadId).maybeSingle())
 }
 
 /** Whether the lead is still assigned to the member (a cheap check for leads taken away). */
 export async function isAssignedTo(leadId: string, memberId: string): Promise<boolean> {
-  const row = await unwrap<{ id: string } | null>(db.from('leads').select('id')
+  const row = await unwrap<{ id: string } | null>(supabase.from('leads').select('id')
     .eq('id', leadId)
     .eq('assigned_to', memberId)
     .maybeSingle())
@@ -58,11 +58,11 @@ export async function fetchLeadHistory(leadIds: string[]): Promise<LeadHistory> 
   if (leadIds.length === 0)
     return { events: [], dispositions: [] }
   const [events, dispositions] = await Promise.all([
-    unwrap<LeadEventRow[]>(db.from('lead_events').select('id,lead_id,type,actor_id,occurred_at,details')
+    unwrap<LeadEventRow[]>(supabase.from('lead_events').select('id,lead_id,type,actor_id,occurred_at,details')
       .in('lead_id', leadIds)
       .order('occurred_at', { ascending: false })
       .limit(40 * leadIds.length)),
-    unwrap<DispositionRow[]>(db.from('dispositions').select('id,lead_id,outcome,notes,callback_at,channel,occurred_at')
+    unwrap<DispositionRow[]>(supabase.from('dispositions').select('id,lead_id,outcome,notes,callback_at,channel,occurred_at')
       .in('lead_id', leadIds)
       .order('occurred_at', { ascending: false })
       .limit(20 * leadIds.length)),
@@ -72,5 +72,5 @@ export async function fetchLeadHistory(leadIds: string[]): Promise<LeadHistory> 
 
 /** The organization's lead sources (names only; key hashes are never readable). */
 export function fetchLeadSources(): Promise<LeadSourceRow[]> {
-  return unwrap<LeadSourceRow[]>(db.from('lead_sources').select('id,name,channel'))
+  return unwrap<LeadSourceRow[]>(supabase.from('lead_sources').select('id,name,channel'))
 }

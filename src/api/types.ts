@@ -1,14 +1,16 @@
-// Result types of the queries the rep's phone makes, written out by hand: src/types/database.ts is
-// still a placeholder until `npm run db:types` generates it. Names and values follow the schema
-// (supabase/migrations), so each can become `Tables<'leads'>` & co. once the types are generated.
+// The shapes the rep's phone works with, from the generated schema types (`npm run db:types`),
+// plus the answers of the RPCs that return JSON, whose shape the schema cannot state.
+import type { Enums, Json, Tables } from '../types/database'
 
-export type LeadTier = 'HOT' | 'WARM' | 'COLD'
-export type LeadStatus = 'new' | 'assigned' | 'attempting' | 'contacted' | 'qualified' | 'converted' | 'disqualified' | 'nurture'
-export type SlaState = 'none' | 'running' | 'met' | 'breached' | 'escalated'
-export type MemberAvailability = 'on_shift' | 'break' | 'off'
-export type ContactChannel = 'phone' | 'sms' | 'email' | 'chat' | 'video' | 'in_person' | 'other'
+export type LeadTier = Enums<'lead_tier'>
+export type LeadStatus = Enums<'lead_status'>
+export type SlaState = Enums<'sla_state'>
+export type MemberAvailability = Enums<'member_availability'>
+export type ContactChannel = Enums<'contact_channel'>
+export type DispositionOutcome = Enums<'disposition_outcome'>
+export type LeadEventType = Enums<'lead_event_type'>
 
-/** public.disposition_outcome, in the order the disposition sheet offers them. */
+/** Every outcome, in the order the disposition sheet offers them. */
 export const dispositionOutcomes = [
   'connected',
   'no_answer',
@@ -20,16 +22,7 @@ export const dispositionOutcomes = [
   'disqualified',
   'wrong_number',
   'bad_number',
-] as const
-export type DispositionOutcome = typeof dispositionOutcomes[number]
-
-export type LeadEventType
-  = | 'created' | 're_engaged' | 'merged' | 'scored' | 'routed' | 'assigned' | 'reassigned' | 'unassigned'
-    | 'fallback_queued' | 'reminded' | 'breached' | 'escalated' | 'push_pending' | 'push_sent' | 'push_failed'
-    | 'nudged' | 'contact_attempted' | 'disposition' | 'status_changed' | 'callback_scheduled' | 'ack_queued'
-    | 'spam_flagged' | 'note'
-
-type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
+] as const satisfies readonly DispositionOutcome[]
 
 /** The columns of public.leads the phone shows and caches (not raw_payload, not the dedupe keys). */
 export const leadColumns = [
@@ -40,69 +33,17 @@ export const leadColumns = [
   'reengaged_count', 'reengaged_at', 'created_at', 'updated_at',
 ] as const
 
-export interface LeadRow {
-  id: string
-  org_id: string
-  source_id: string | null
-  team_id: string | null
-  email: string | null
-  phone: string | null
-  first_name: string | null
-  last_name: string | null
-  full_name: string | null
-  company: string | null
-  title: string | null
-  industry: string | null
-  company_size: string | null
-  country: string | null
-  region: string | null
-  product_interest: string | null
-  language: string | null
-  message: string | null
-  utm: Json
-  score: number
-  score_explanation: Json
-  tier: LeadTier
-  status: LeadStatus
-  assigned_to: string | null
-  assigned_at: string | null
-  first_contact_at: string | null
-  sla_due_at: string | null
-  sla_state: SlaState
-  next_attempt_at: string | null
-  callback_at: string | null
-  attempt_count: number
-  in_fallback_queue: boolean
-  reengaged_count: number
-  reengaged_at: string | null
-  created_at: string
-  updated_at: string
-}
+/** A lead as the phone shows and caches it. */
+export type LeadRow = Pick<Tables<'leads'>, typeof leadColumns[number]>
 
-export interface LeadEventRow {
-  id: number
-  lead_id: string
-  type: LeadEventType
-  actor_id: string | null
-  occurred_at: string
+/** An event of a lead's trail; `details` is always a JSON object (a check constraint says so). */
+export type LeadEventRow = Pick<Tables<'lead_events'>, 'id' | 'lead_id' | 'type' | 'actor_id' | 'occurred_at'> & {
   details: { [key: string]: Json | undefined }
 }
 
-export interface DispositionRow {
-  id: string
-  lead_id: string
-  outcome: DispositionOutcome
-  notes: string | null
-  callback_at: string | null
-  channel: ContactChannel
-  occurred_at: string
-}
+export type DispositionRow = Pick<Tables<'dispositions'>, 'id' | 'lead_id' | 'outcome' | 'notes' | 'callback_at' | 'channel' | 'occurred_at'>
 
-export interface LeadSourceRow {
-  id: string
-  name: string
-  channel: string
-}
+export type LeadSourceRow = Pick<Tables<'lead_sources'>, 'id' | 'name' | 'channel'>
 
 /** What queue_summary() answers. */
 export interface QueueSummary {
@@ -117,8 +58,8 @@ export interface QueueSummary {
   upcoming_callbacks: Array<{ lead_id: string, full_name: string | null, company: string | null, callback_at: string }>
 }
 
-/** One call outcome as sync_dispositions() takes it; `id` is generated on the device. */
-export interface DispositionInput {
+/** One call outcome as sync_dispositions() takes it; `id` is generated on the device. (A type alias, so it is JSON.) */
+export type DispositionInput = {
   id: string
   lead_id: string
   outcome: DispositionOutcome

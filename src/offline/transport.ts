@@ -1,9 +1,10 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
+import type { Database } from '../types/database'
 import { recordContactAttempt, setAvailability, syncDispositions } from '../api/outbox-calls'
 import type { SyncTransport } from './sync'
 
 /** The sync engine's server calls, made with the given client (the app's, or the worker's own). */
-export function supabaseTransport(client: SupabaseClient): SyncTransport {
+export function supabaseTransport(client: SupabaseClient<Database>): SyncTransport {
   return {
     syncDispositions: items => syncDispositions(client, items),
     recordContactAttempt: attempt => recordContactAttempt(client, attempt),
