@@ -1,8 +1,10 @@
 import { byCreation, stampOutboxItem } from '../../../src/offline/outbox.ts'
 import type { Outbox, OutboxItem } from '../../../src/offline/outbox.ts'
 
+export type MemoryOutbox = Outbox & { items: Map<string, OutboxItem> }
+
 /** The Outbox interface over a Map, for tests of what sits on top of it. */
-export function memoryOutbox(initial: OutboxItem[] = []): Outbox & { items: Map<string, OutboxItem> } {
+export function memoryOutbox(initial: OutboxItem[] = []): MemoryOutbox {
   const items = new Map(initial.map(item => [item.id, item]))
   return {
     items,

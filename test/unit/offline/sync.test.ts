@@ -172,7 +172,7 @@ describe('flushOutbox', () => {
   it('retries network and server failures with growing delays', async () => {
     const server = new FakeServer()
     server.faults.push({ error: serverError }, { error: networkError }, { error: serverError })
-    const sleep = vi.fn(async () => {})
+    const sleep = vi.fn(async (_ms: number) => {})
     const outbox = await filled([outcome('priya', 'd1')])
     const report = await flushOutbox(options(outbox, server, { sleep, baseDelayMs: 1000, random: () => 1 }))
     expect(report).toMatchObject({ confirmed: ['d1'], stopped: null })
@@ -192,7 +192,7 @@ describe('flushOutbox', () => {
   it('stops at once when the phone is offline', async () => {
     const server = new FakeServer()
     server.faults.push({ error: networkError })
-    const sleep = vi.fn(async () => {})
+    const sleep = vi.fn(async (_ms: number) => {})
     const outbox = await filled([outcome('priya', 'd1')])
     const report = await flushOutbox(options(outbox, server, { sleep, isOnline: () => false }))
     expect(report).toMatchObject({ stopped: 'offline', remaining: 1 })
