@@ -21,8 +21,16 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     name: 'home',
-    component: () => import('@/pages/HomePage.vue'),
-    meta: { title: 'Home' },
+    component: () => import('@/pages/NextLeadPage.vue'),
+    meta: { title: 'Next lead' },
+  },
+  {
+    // Opened from a push notification, a scheduled callback or a new-lead notice.
+    path: '/lead/:id',
+    name: 'lead',
+    component: () => import('@/pages/LeadPage.vue'),
+    props: true,
+    meta: { title: 'Lead' },
   },
   { path: '/:unknown(.*)*', redirect: '/' },
 ]

@@ -37,7 +37,7 @@ describe('signing in on a phone', () => {
     await page.goto('/')
     await page.waitForURL('**/sign-in')
     await fillSignIn(rep, demoPassword)
-    await page.getByRole('heading', { name: 'You\'re signed in' }).waitFor()
+    await page.getByTestId('signed-in-email').waitFor()
   }
 
   it('signs rep1 in and lands on the home page, and stays signed in after a restart', async () => {
@@ -46,7 +46,7 @@ describe('signing in on a phone', () => {
     expect(await page.getByTestId('signed-in-email').textContent()).toBe(rep)
 
     await page.reload()
-    await page.getByRole('heading', { name: 'You\'re signed in' }).waitFor()
+    await page.getByTestId('signed-in-email').waitFor()
     expect(await page.getByTestId('signed-in-email').textContent()).toBe(rep)
     expect(pageErrors).toEqual([])
   })
@@ -78,7 +78,7 @@ describe('signing in on a phone', () => {
     expect(await busy.isDisabled()).toBe(true)
     expect(await page.getByLabel('Email').isDisabled()).toBe(true)
     release()
-    await page.getByRole('heading', { name: 'You\'re signed in' }).waitFor()
+    await page.getByTestId('signed-in-email').waitFor()
   })
 
   it('signs out and returns to sign-in', async () => {
@@ -101,7 +101,7 @@ describe('signing in on a phone', () => {
     try {
       expect(await page.evaluate(() => navigator.onLine)).toBe(false)
       await page.reload()
-      await page.getByRole('heading', { name: 'You\'re signed in' }).waitFor()
+      await page.getByTestId('signed-in-email').waitFor()
       expect(await page.getByTestId('signed-in-email').textContent()).toBe(rep)
       // The shell came from the worker's precache, not the network.
       expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toMatch(/\/sw\.js$/)
@@ -138,7 +138,7 @@ describe('signing in on a phone', () => {
 
       await page.getByLabel('Password').fill(demoPassword)
       await page.getByRole('button', { name: 'Sign in' }).tap()
-      await page.getByRole('heading', { name: 'You\'re signed in' }).waitFor()
+      await page.getByTestId('signed-in-email').waitFor()
       const onHome = await seriousViolations(page)
       expect(onHome, describeViolations(onHome)).toEqual([])
     })

@@ -11,6 +11,8 @@ vi.mock('@/api/auth', () => ({
   getSession: vi.fn(),
   onSessionChange: vi.fn(() => () => {}),
 }))
+// The pages the routes load reach the client; no server (or WebSocket) here.
+vi.mock('@/api/supabase', () => ({ supabase: {} }))
 
 const api = vi.mocked(auth)
 const signedIn = { access_token: 't', user: { id: 'u1', email: 'rep1@demo.pronto.test' } } as Session
@@ -42,7 +44,7 @@ describe('router guards', () => {
   it('lets a signed-in rep reach home, and sends them away from sign-in', async () => {
     expect((await visit('/', signedIn)).name).toBe('home')
     expect((await visit('/sign-in', signedIn)).name).toBe('home')
-    expect(document.title).toBe('Home · Pronto')
+    expect(document.title).toBe('Next lead · Pronto')
   })
 
   it('accepts only same-app paths as redirect targets', () => {

@@ -1,0 +1,309 @@
+import type pg from 'pg'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations } from '../support/browser.ts'
+import { demoPassword, sqlClient } from '../support/clients.ts'
+
+// Seeded ids (supabase/seed.sql).
+const rep1 = '30000000-0000-4000-8000-000000000011'
+const rep2 = '30000000-0000-4000-8000-000000000012'
+const leads = {
+  priya: '90000000-0000-4000-8000-000000000001',
+  marcus: '90000000-0000-4000-8000-000000000002',
+  elena: '90000000-0000-4000-8000-000000000003',
+}
+
+/** Stops tel:, sms: and mailto: links from leaving the page, and records where they pointed. */
+function interceptContactLinks(): void {
+  const w = window as unknown as { dialed: string[] }
+  w.dialed = []
+  window.addEventListener('click', (event) => {
+    const link = (event.target as Element | null)?.closest?.('a[href^="tel:"], a[href^="sms:"], a[href^="mailto:"]')
+    if (link) {
+      event.preventDefault()
+      w.dialed.push(link.getAttribute('href')!)
+    }
+  }, true)
+}
+
+/** Writes waiting in the app's IndexedDB outbox, read straight from the database. */
+function outboxCount(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((resolve, reject) => {
+    const open = indexedDB.open('pronto')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const db = open.result
+      if (!db.objectStoreNames.contains('outbox')) {
+        db.close()
+        resolve(0)
+        return
+      }
+      const count = db.transaction('outbox').objectStore('outbox').count()
+      count.onsuccess = () => {
+        db.close()
+        resolve(count.result)
+      }
+      count.onerror = () => reject(count.error)
+    }
+  }))
+}
+
+async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
+  const violations = await seriousViolations(page)
+  expect(violations, `${screen}:\n${describeViolations(violations)}`).toEqual([])
+}
+
+describe('the rep\'s phone', () => {
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let sql: pg.Client
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+    sql = await sqlClient()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await sql?.end()
+  })
+  beforeEach(async () => {
+    context = await newPhoneContext(browser)
+    await context.addInitScript(interceptContactLinks)
+    page = await context.newPage()
+  })
+  afterEach(async () => {
+    await context?.close()
+  })
+
+  async function signInAsRep1(): Promise<void> {
+    await page.goto('/')
+    await page.waitForURL('**/sign-in')
+    await page.getByLabel('Email').fill('rep1@demo.pronto.test')
+    await page.getByLabel('Password').fill(demoPassword)
+    await page.getByRole('button', { name: 'Sign in' }).tap()
+    await page.getByTestId('signed-in-email').waitFor()
+  }
+
+  const leadHeading = () => page.locator('#lead-title')
+  const pendingBadge = () => page.getByTestId('pending-sync-count')
+
+  async function waitForLead(name: string): Promise<void> {
+    await expect.poll(() => leadHeading().textContent(), { timeout: 10_000 }).toBe(name)
+  }
+
+  async function chooseOutcome(outcome: string, notes: string): Promise<void> {
+    const sheet = page.getByRole('dialog')
+    await sheet.getByRole('radio', { name: outcome }).check()
+    await sheet.getByLabel('Notes').fill(notes)
+  }
+
+  it('works through the queue with no signal, survives a reload and syncs each outcome exactly once', async () => {
+    const errors: string[] = []
+    page.on('pageerror', error => errors.push(error.message))
+    const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
+    await signInAsRep1()
+
+    // The next best lead: rep1's HOT lead, in preview mode (context first, Call not armed yet).
+    await waitForLead('Marcus Webb')
+    await expect.poll(() => page.locator('[data-lead-id]').getAttribute('data-lead-id')).toBe(leads.marcus)
+    expect(await page.getByText('Demo please, we are replacing our current tool this quarter.').isVisible()).toBe(true)
+    expect(await page.getByTestId('sla-countdown').textContent()).toMatch(/left to respond|Overdue by|Response time met/)
+    expect(await page.getByRole('link', { name: /^Call/ }).count()).toBe(0)
+    await page.getByRole('button', { name: 'I\'ve read it: show Call' }).tap()
+
+    // Tapping Call dials and records the contact attempt at once (online: it reaches the server).
+    const call = page.getByRole('link', { name: /^Call Marcus Webb/ })
+    expect(await call.getAttribute('href')).toBe('tel:+14155550142')
+    const box = await call.boundingBox()
+    expect(box!.height).toBeGreaterThanOrEqual(48)
+    expect(box!.y + box!.height).toBeGreaterThan(844 - 200)
+    await call.tap()
+    expect(await page.evaluate(() => (window as unknown as { dialed: string[] }).dialed)).toEqual(['tel:+14155550142'])
+    await page.getByRole('dialog', { name: 'How did it go with Marcus Webb?' }).waitFor()
+    await expect.poll(async () => (await sql.query(
+      `select count(*)::int as n from public.lead_events where lead_id = $1 and type = 'contact_attempted' and actor_id = $2 and occurred_at >= $3`,
+      [leads.marcus, rep1, started],
+    )).rows[0].n, { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => outboxCount(page)).toBe(0)
+
+    // No signal from here.
+    await context.setOffline(true)
+    await page.getByTestId('offline-banner').waitFor()
+
+    await chooseOutcome('Meeting booked', 'Demo booked for Tuesday')
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    // Progressive mode: the next lead is ready at once, from the phone's own copy of the queue.
+    await waitForLead('Priya Nair')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lead-title')
+    await expect.poll(() => pendingBadge().textContent()).toBe('1')
+
+    await page.getByRole('link', { name: /^Call Priya Nair/ }).tap()
+    await page.getByRole('dialog', { name: 'How did it go with Priya Nair?' }).waitFor()
+    await chooseOutcome('Call back later', 'Wants a call after lunch tomorrow')
+    const callbackAt = new Date(Date.now() + 24 * 60 * 60_000)
+    callbackAt.setSeconds(0, 0)
+    const local = new Date(callbackAt.getTime() - callbackAt.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
+    await page.getByLabel('Call back at').fill(local)
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    await waitForLead('Elena Rossi')
+    await expect.poll(() => pendingBadge().textContent()).toBe('3')
+
+    // Elena left no phone number: the outcome is logged without a call from the app.
+    expect(await page.getByRole('link', { name: /^Call/ }).count()).toBe(0)
+    await page.getByRole('button', { name: 'Log outcome' }).tap()
+    await chooseOutcome('Not interested', 'Only browsing')
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    await page.getByRole('heading', { name: 'Nothing to call right now' }).waitFor()
+    await expect.poll(() => pendingBadge().textContent()).toBe('4')
+    await expectNoSeriousViolations(page, 'offline, queue done')
+
+    // A reload with no network: the shell comes from the worker, the outbox and queue from IndexedDB.
+    await page.reload()
+    await page.getByTestId('signed-in-email').waitFor()
+    await page.getByTestId('offline-banner').waitFor()
+    await expect.poll(() => pendingBadge().textContent()).toBe('4')
+    expect(await outboxCount(page)).toBe(4)
+    await page.getByRole('heading', { name: 'Nothing to call right now' }).waitFor()
+    expect(await page.getByText('Priya Nair').first().isVisible()).toBe(true) // her callback, listed from the outbox
+
+    // Back online: everything syncs, once.
+    await context.setOffline(false)
+    await expect.poll(() => outboxCount(page), { timeout: 20_000 }).toBe(0)
+    await expect.poll(() => pendingBadge().count()).toBe(0)
+
+    const { rows: dispositions } = await sql.query<{ lead_id: string, outcome: string, notes: string, callback_at: Date | null }>(
+      `select lead_id, outcome, notes, callback_at from public.dispositions where rep_id = $1 and received_at >= $2 order by occurred_at`,
+      [rep1, started],
+    )
+    expect(dispositions.map(row => [row.lead_id, row.outcome, row.notes])).toEqual([
+      [leads.marcus, 'meeting_booked', 'Demo booked for Tuesday'],
+      [leads.priya, 'callback', 'Wants a call after lunch tomorrow'],
+      [leads.elena, 'not_interested', 'Only browsing'],
+    ])
+    expect(dispositions[1].callback_at?.getTime()).toBe(callbackAt.getTime())
+
+    const { rows: states } = await sql.query<{ id: string, status: string, callback_at: Date | null, first_contact_at: Date | null, attempt_count: number }>(
+      `select id, status, callback_at, first_contact_at, attempt_count from public.leads where id = any($1) order by id`,
+      [Object.values(leads)],
+    )
+    const state = Object.fromEntries(states.map(row => [row.id, row]))
+    expect(state[leads.marcus].status).toBe('qualified')
+    expect(state[leads.priya].status).toBe('contacted')
+    expect(state[leads.priya].callback_at?.getTime()).toBe(callbackAt.getTime())
+    expect(state[leads.priya].first_contact_at!.getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000)
+    expect(state[leads.elena].status).toBe('disqualified')
+    const { rows: [{ attempts }] } = await sql.query<{ attempts: number }>(
+      `select count(*)::int as attempts from public.lead_events where actor_id = $1 and type = 'contact_attempted' and occurred_at >= $2`,
+      [rep1, started],
+    )
+    expect(attempts).toBe(2)
+
+    // Online again, the server hands out the next lead (claimed from the team pool).
+    await leadHeading().waitFor()
+    expect(errors).toEqual([])
+  })
+
+  it('shows a lead assigned while the screen is open, and says when the lead on screen is taken away', async () => {
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    const shownId = await page.locator('[data-lead-id]').getAttribute('data-lead-id')
+    const shownName = await leadHeading().textContent()
+    // Let the realtime subscription settle before the database changes.
+    await page.waitForTimeout(1000)
+
+    // What the ingest function does when it routes a new lead to rep1.
+    const { rows: [arrival] } = await sql.query<{ id: string }>(`
+      insert into public.leads (org_id, team_id, source_id, full_name, first_name, last_name, phone, email, company, title,
+                                message, score, tier, status, assigned_to, assigned_at, sla_state, sla_started_at, sla_due_at)
+      values ('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '80000000-0000-4000-8000-000000000001',
+              'Zoe Quinn', 'Zoe', 'Quinn', '+14155550777', 'zoe@quinnlabs.io', 'Quinn Labs', 'Founder',
+              'Need a quote by Friday.', 97, 'HOT', 'assigned', $1, now(), 'running', now(), now() + interval '5 minutes')
+      returning id`, [rep1])
+    const arrivals = page.getByRole('list', { name: 'New leads' })
+    await arrivals.getByText('Zoe Quinn').waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('queue-notice').textContent()).toContain('New lead: Zoe Quinn')
+    // The lead on screen does not change under the rep's thumb.
+    expect(await leadHeading().textContent()).toBe(shownName)
+    await expectNoSeriousViolations(page, 'next lead with a new arrival')
+
+    await arrivals.getByRole('link', { name: 'Open' }).tap()
+    await page.waitForURL(`**/lead/${arrival.id}`)
+    await waitForLead('Zoe Quinn')
+    expect(await page.getByText('Need a quote by Friday.').isVisible()).toBe(true)
+    await expectNoSeriousViolations(page, 'lead page')
+    await page.getByRole('link', { name: 'Back to my next lead' }).tap()
+    await leadHeading().waitFor()
+
+    // A manager gives the lead on screen to someone else: realtime cannot tell rep1 (RLS hides the row now).
+    const onScreenId = await page.locator('[data-lead-id]').getAttribute('data-lead-id')
+    const onScreenName = await leadHeading().textContent()
+    expect(onScreenId).toBe(shownId)
+    await sql.query('update public.leads set assigned_to = $1, assigned_at = now() where id = $2', [rep2, onScreenId])
+    await expect.poll(() => page.getByTestId('queue-notice').textContent(), { timeout: 25_000 })
+      .toBe(`${onScreenName} is no longer in your queue: reassigned or closed by someone else.`)
+    await waitForLead('Zoe Quinn')
+  })
+
+  it('changes availability through the outbox, also with no signal', async () => {
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    const availability = async () => (await sql.query<{ availability: string }>('select availability from public.members where id = $1', [rep1])).rows[0].availability
+    expect(await page.getByRole('radio', { name: 'On shift' }).isChecked()).toBe(true)
+
+    await page.getByRole('radio', { name: 'Break' }).check()
+    await expect.poll(availability, { timeout: 10_000 }).toBe('break')
+    await page.getByText('New leads are not routed to you while you are on a break.').waitFor()
+    await expectNoSeriousViolations(page, 'availability: break')
+
+    await context.setOffline(true)
+    await page.getByRole('radio', { name: 'Off' }).check()
+    await expect.poll(() => pendingBadge().textContent()).toBe('1')
+    expect(await availability()).toBe('break')
+    await context.setOffline(false)
+    await expect.poll(availability, { timeout: 15_000 }).toBe('off')
+
+    await page.getByRole('radio', { name: 'On shift' }).check()
+    await expect.poll(availability, { timeout: 10_000 }).toBe('on_shift')
+    await expect.poll(() => outboxCount(page)).toBe(0)
+  })
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`has no serious accessibility violations on the next lead, the open sheet and offline (${colorScheme})`, async () => {
+      await page.emulateMedia({ colorScheme })
+      const errors = collectPageErrors(page)
+      await signInAsRep1()
+      await leadHeading().waitFor()
+      await expectNoSeriousViolations(page, 'next lead')
+
+      await page.getByRole('button', { name: 'Log outcome' }).tap()
+      const sheet = page.getByRole('dialog')
+      await sheet.waitFor()
+      // Focus moves into the sheet, and back to where it came from when it closes.
+      expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true)
+      await sheet.getByRole('radio', { name: 'Call back later' }).check()
+      await sheet.getByLabel('Call back at').waitFor()
+      await expectNoSeriousViolations(page, 'sheet open')
+      await sheet.getByRole('button', { name: 'Cancel' }).tap()
+      await sheet.waitFor({ state: 'hidden' })
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Log outcome')
+
+      await context.setOffline(true)
+      await page.getByTestId('offline-banner').waitFor()
+      await expectNoSeriousViolations(page, 'offline')
+      await context.setOffline(false)
+      expect(errors).toEqual([])
+    })
+  }
+
+  it('fits a 360px screen with 48px targets', async () => {
+    await page.setViewportSize({ width: 360, height: 740 })
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    const targets = page.locator('.call-actions a, .call-actions button, .availability__choice, .account button')
+    expect(await targets.count()).toBeGreaterThan(4)
+    for (const box of await Promise.all((await targets.all()).map(target => target.boundingBox())))
+      expect(box!.height).toBeGreaterThanOrEqual(48)
+  })
+})
