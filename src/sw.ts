@@ -2,6 +2,7 @@
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching'
 import { registerAppShellRoute } from './service-worker/app-shell'
 import { listenForAppMessages } from './service-worker/app-messages'
+import { listenForOutboxSync } from './service-worker/outbox-sync'
 import type { Pronto } from './service-worker/types'
 
 declare let self: Pronto
@@ -11,3 +12,4 @@ precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 registerAppShellRoute()
 listenForAppMessages(self)
+listenForOutboxSync(self)
