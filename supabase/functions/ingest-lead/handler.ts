@@ -3,7 +3,7 @@
 // them all opens a transaction. Nothing a client sends can make it answer 5xx: an unexpected
 // failure (the database away) is a 503 to retry.
 import type { Sql } from '../_shared/db/postgres.ts'
-import { inTransaction, sqlState } from '../_shared/db/postgres.ts'
+import { inPipelinedTransaction, sqlState } from '../_shared/db/postgres.ts'
 import { normalizeLeadInput } from '../_shared/domain/lead-input.ts'
 import type { HeaderMap } from './answers.ts'
 import { errorAnswer, htmlThanks, IngestError, jsonAnswer } from './answers.ts'
@@ -70,7 +70,7 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
     throw new IngestError(422, 'invalid_lead', 'Some fields are missing or invalid', input.fields)
 
   const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: await sha256Hex(body.bytes) }
-  const outcome = await inTransaction(deps.sql, tx => ingest(tx, {
+  const outcome = await inPipelinedTransaction(deps.sql, (tx, commitAfter) => ingest(tx, {
     source,
     lead: input.lead,
     isSpam: input.isSpam,
@@ -78,7 +78,7 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
     now,
     idempotency,
     sender: deps.sender,
-  }))
+  }, commitAfter))
   if (outcome.alert !== null && deps.sender !== null)
     deps.background(sendAlert(deps.sql, deps.sender, outcome.alert))
 

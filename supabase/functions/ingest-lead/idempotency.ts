@@ -44,9 +44,10 @@ export async function claimKey(tx: Tx, sourceId: string, key: string, requestHas
   return { status: stored.response_status, body: stored.response_body }
 }
 
-export async function saveAnswer(tx: Tx, sourceId: string, key: string, answer: StoredAnswer, leadId: string): Promise<void> {
-  await tx`
+/** Stores the first answer for the key; sent right away, behind the lead's own writes. */
+export function saveAnswer(tx: Tx, sourceId: string, key: string, answer: StoredAnswer, leadId: string): Promise<unknown> {
+  return tx`
     update public.ingest_requests
     set response_status = ${answer.status}, response_body = ${tx.json(answer.body as never)}, lead_id = ${leadId}
-    where source_id = ${sourceId} and idempotency_key = ${key}`
+    where source_id = ${sourceId} and idempotency_key = ${key}`.execute()
 }

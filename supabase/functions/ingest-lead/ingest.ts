@@ -2,7 +2,7 @@
 // events, the assignment with its SLA clock, the acknowledgment and the alert plan. Either all of
 // it is committed or none of it.
 import { assignmentColumns, planAssignment, recordAssignment } from '../_shared/assignment/assign-lead.ts'
-import type { Tx } from '../_shared/db/postgres.ts'
+import type { CommitAfter, Tx } from '../_shared/db/postgres.ts'
 import type { JsonValue, NormalizedLead } from '../_shared/domain/lead-input.ts'
 import type { StoredAnswer } from './idempotency.ts'
 import { claimKey, saveAnswer } from './idempotency.ts'
@@ -25,6 +25,13 @@ export interface IngestInput {
   now: Date
   idempotency: { key: string, requestHash: string } | null
   sender: AlertSender | null
+}
+
+/** What a path decided, with its writes still in flight (they go out with the COMMIT). */
+interface Pending {
+  answer: StoredAnswer
+  writes: Array<Promise<unknown> | null>
+  alerting: Promise<PlannedAlert | null> | null
 }
 
 export interface IngestOutcome {
@@ -62,56 +69,54 @@ function acknowledge(tx: Tx, leadId: string, input: IngestInput): Promise<unknow
   return queueAck(tx, { id: leadId, orgId: source.org_id, sourceId: source.id, now }, source.ack_template, ackContext(lead, source))
 }
 
-async function ingestSpam(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome, 'replayed'>> {
+function ingestSpam(tx: Tx, input: IngestInput): Pending {
   const { source, lead, now } = input
   const scored = scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now })
   const id = crypto.randomUUID()
-  await Promise.all([
+  const writes = [
     insertLead(tx, { id, source, lead, scored, raw: input.raw, isSpam: true, now }),
     appendEvents(tx, id, source.org_id, now, [
       { type: 'created', details: { source_id: source.id, source: source.name } },
       { type: 'spam_flagged', details: { reason: 'honeypot field filled' } },
     ]),
-  ])
+  ]
   // Answered like any new lead, so a bot learns nothing.
-  return { answer: { status: 201, body: { lead_id: id, status: 'new', assigned_to: null, sla_due_at: null } }, alert: null }
+  return { answer: { status: 201, body: { lead_id: id, status: 'new', assigned_to: null, sla_due_at: null } }, writes, alerting: null }
 }
 
-async function ingestDuplicate(tx: Tx, existing: ExistingLead, input: IngestInput, scored: ScoredLead): Promise<Omit<IngestOutcome, 'replayed'>> {
+async function ingestDuplicate(tx: Tx, existing: ExistingLead, input: IngestInput, scored: ScoredLead): Promise<Pending> {
   const { source, lead, now } = input
   const merged = await mergeLead(tx, existing, { source, lead, scored, raw: input.raw, now })
-  const [alert] = await Promise.all([
-    merged.alertMember === null
-      ? null
-      : planAlert(tx, {
-          id: existing.id,
-          orgId: source.org_id,
-          tier: merged.tier,
-          fullName: existing.full_name ?? lead.fullName,
-          email: existing.email ?? lead.email,
-          phone: existing.phone ?? lead.phone,
-          company: existing.company ?? lead.company,
-          sourceName: source.name,
-          waitingSince: now,
-          slaDueAt: merged.slaDueAt,
-        }, merged.alertMember, input.sender, now),
-    acknowledge(tx, existing.id, input),
-  ])
+  const alerting = merged.alertMember === null
+    ? null
+    : planAlert(tx, {
+        id: existing.id,
+        orgId: source.org_id,
+        tier: merged.tier,
+        fullName: existing.full_name ?? lead.fullName,
+        email: existing.email ?? lead.email,
+        phone: existing.phone ?? lead.phone,
+        company: existing.company ?? lead.company,
+        sourceName: source.name,
+        waitingSince: now,
+        slaDueAt: merged.slaDueAt,
+      }, merged.alertMember, input.sender, now)
   return {
     answer: {
       status: 200,
       body: { lead_id: existing.id, status: 'merged', assigned_to: merged.assignedTo, sla_due_at: merged.slaDueAt?.toISOString() ?? null },
     },
-    alert,
+    writes: [acknowledge(tx, existing.id, input)],
+    alerting,
   }
 }
 
 /**
- * A lead that is not spam. Three round trips: the duplicate check and the assignment reads go
- * out together (the team's round robin is locked from there), then every write at once, then the
- * commit; so the team stays locked as briefly as possible.
+ * A lead that is not spam, in three round trips: the duplicate check and the assignment reads go
+ * out together (the team's round robin is locked from there), then every write with the COMMIT
+ * right behind; so the team stays locked as briefly as possible.
  */
-async function ingestLead(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcome, 'replayed'>> {
+async function ingestLead(tx: Tx, input: IngestInput): Promise<Pending> {
   const { source, lead, now } = input
   const scored = scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now })
   const row = { id: crypto.randomUUID(), source, lead, scored, raw: input.raw, isSpam: false, now }
@@ -147,25 +152,30 @@ async function ingestLead(tx: Tx, input: IngestInput): Promise<Omit<IngestOutcom
         waitingSince: now,
         slaDueAt: plan.slaDueAt,
       }, plan.rep, input.sender, now)
-  const [alert] = await Promise.all([alerting, ...writes])
   return {
     answer: {
       status: 201,
       body: { lead_id: row.id, status: plan.status, assigned_to: plan.assignedTo, sla_due_at: plan.slaDueAt?.toISOString() ?? null },
     },
-    alert,
+    writes,
+    alerting,
   }
 }
 
-export async function ingest(tx: Tx, input: IngestInput): Promise<IngestOutcome> {
+/** The whole ingest in the caller's transaction, committed through `commitAfter` with its last writes. */
+export async function ingest(tx: Tx, input: IngestInput, commitAfter: CommitAfter): Promise<IngestOutcome> {
   const { idempotency, source } = input
   if (idempotency !== null) {
     const stored = await claimKey(tx, source.id, idempotency.key, idempotency.requestHash)
-    if (stored !== null)
+    if (stored !== null) {
+      await commitAfter([])
       return { answer: stored, replayed: true, alert: null }
+    }
   }
-  const outcome = input.isSpam ? await ingestSpam(tx, input) : await ingestLead(tx, input)
-  if (idempotency !== null)
-    await saveAnswer(tx, source.id, idempotency.key, outcome.answer, String(outcome.answer.body.lead_id))
-  return { ...outcome, replayed: false }
+  const pending = input.isSpam ? ingestSpam(tx, input) : await ingestLead(tx, input)
+  const saving = idempotency === null
+    ? null
+    : saveAnswer(tx, source.id, idempotency.key, pending.answer, String(pending.answer.body.lead_id))
+  await commitAfter([...pending.writes, pending.alerting, saving])
+  return { answer: pending.answer, replayed: false, alert: await pending.alerting }
 }
