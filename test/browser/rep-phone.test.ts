@@ -268,6 +268,50 @@ describe('the rep\'s phone', () => {
     await expect.poll(() => outboxCount(page)).toBe(0)
   })
 
+  it('sends the outbox from the service worker when Background Sync fires with the app closed', async () => {
+    const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    const leadId = await page.locator('[data-lead-id]').getAttribute('data-lead-id')
+    const origin = new URL(page.url()).origin
+    await page.evaluate(() => navigator.serviceWorker.ready)
+
+    await context.setOffline(true)
+    await page.getByTestId('offline-banner').waitFor()
+    await page.getByRole('button', { name: 'Log outcome' }).tap()
+    await chooseOutcome('Connected', 'Sent by the service worker')
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    await expect.poll(() => outboxCount(page)).toBe(1)
+
+    // The rep closes the app: no window is left to flush. A blank page is no client of the worker.
+    await page.close()
+    const probe = await context.newPage()
+    const cdp = await context.newCDPSession(probe)
+    const registrationId = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find(registration => registration.scopeURL.startsWith(origin) && !registration.isDeleted)
+        if (ours)
+          resolve(ours.registrationId)
+      })
+    })
+    await cdp.send('ServiceWorker.enable')
+    await context.setOffline(false)
+    // What the browser does when the network is back.
+    await cdp.send('ServiceWorker.dispatchSyncEvent', { origin, registrationId: await registrationId, tag: 'pronto-outbox', lastChance: false })
+
+    const sent = async () => (await sql.query<{ n: number }>(
+      'select count(*)::int as n from public.dispositions where lead_id = $1 and rep_id = $2 and notes = $3 and received_at >= $4',
+      [leadId, rep1, 'Sent by the service worker', started],
+    )).rows[0].n
+    await expect.poll(sent, { timeout: 15_000 }).toBe(1)
+    // And the outbox is empty when the app opens again: nothing goes twice.
+    page = await context.newPage()
+    await page.goto('/')
+    await page.getByTestId('signed-in-email').waitFor()
+    await expect.poll(() => outboxCount(page)).toBe(0)
+    expect(await sent()).toBe(1)
+  })
+
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`has no serious accessibility violations on the next lead, the open sheet and offline (${colorScheme})`, async () => {
       await page.emulateMedia({ colorScheme })
