@@ -116,13 +116,15 @@ $$;
 -- Whether `at` falls in open hours, e.g. a member's working_hours in their time zone.
 create function private.within_weekly_hours(tz text, weekly_hours jsonb, holidays date[], at timestamptz)
 returns boolean
-language sql stable set search_path = '' as $$
-  select exists (
+language plpgsql stable set search_path = '' as $$
+begin
+  return exists (
     select 1
     -- From the day before: an overnight window may still be open.
     from private.open_intervals(tz, weekly_hours, holidays, (at at time zone tz)::date - 1, (at at time zone tz)::date) as i
-    where i.opens_at <= at and at < i.closes_at
-  )
+    where i.opens_at <= within_weekly_hours.at and within_weekly_hours.at < i.closes_at
+  );
+end
 $$;
 
 create function private.business_add_minutes(calendar_id uuid, start_at timestamptz, minutes integer)
