@@ -85,6 +85,19 @@ describe('the rep\'s phone', () => {
     await page.getByTestId('signed-in-email').waitFor()
   }
 
+  /** Inserts a HOT lead assigned to rep1 with a running SLA clock, as routing would. */
+  async function assignNewLead(name: string, score: number, message: string): Promise<{ id: string }> {
+    const [first, last] = name.split(' ')
+    const { rows: [row] } = await sql.query<{ id: string }>(`
+      insert into public.leads (org_id, team_id, source_id, full_name, first_name, last_name, phone, email, company, title,
+                                message, score, tier, status, assigned_to, assigned_at, sla_state, sla_started_at, sla_due_at)
+      values ('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '80000000-0000-4000-8000-000000000001',
+              $1, $2, $3, '+14155550777', lower($2) || '@example.com', 'Quinn Labs', 'Founder',
+              $4, $5, 'HOT', 'assigned', $6, now(), 'running', now(), now() + interval '5 minutes')
+      returning id`, [name, first, last, message, score, rep1])
+    return row
+  }
+
   const leadHeading = () => page.locator('#lead-title')
   const pendingBadge = () => page.getByTestId('pending-sync-count')
 
@@ -213,13 +226,7 @@ describe('the rep\'s phone', () => {
     await page.waitForTimeout(1000)
 
     // What the ingest function does when it routes a new lead to rep1.
-    const { rows: [arrival] } = await sql.query<{ id: string }>(`
-      insert into public.leads (org_id, team_id, source_id, full_name, first_name, last_name, phone, email, company, title,
-                                message, score, tier, status, assigned_to, assigned_at, sla_state, sla_started_at, sla_due_at)
-      values ('10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', '80000000-0000-4000-8000-000000000001',
-              'Zoe Quinn', 'Zoe', 'Quinn', '+14155550777', 'zoe@quinnlabs.io', 'Quinn Labs', 'Founder',
-              'Need a quote by Friday.', 97, 'HOT', 'assigned', $1, now(), 'running', now(), now() + interval '5 minutes')
-      returning id`, [rep1])
+    const arrival = await assignNewLead('Zoe Quinn', 97, 'Need a quote by Friday.')
     const arrivals = page.getByRole('list', { name: 'New leads' })
     await arrivals.getByText('Zoe Quinn').waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('queue-notice').textContent()).toContain('New lead: Zoe Quinn')
@@ -266,6 +273,46 @@ describe('the rep\'s phone', () => {
     await page.getByRole('radio', { name: 'On shift' }).check()
     await expect.poll(availability, { timeout: 10_000 }).toBe('on_shift')
     await expect.poll(() => outboxCount(page)).toBe(0)
+  })
+
+  it('shows an outcome the server refused and keeps it, while the rest syncs', async () => {
+    const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
+    const taken = await assignNewLead('Ada Lovelace', 99, 'Call me first.')
+    const kept = await assignNewLead('Alan Turing', 98, 'Call me second.')
+    await signInAsRep1()
+    await waitForLead('Ada Lovelace')
+
+    await context.setOffline(true)
+    await page.getByTestId('offline-banner').waitFor()
+    await page.getByRole('button', { name: 'Log outcome' }).tap()
+    await chooseOutcome('No answer', 'Rang out')
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    await waitForLead('Alan Turing')
+    await page.getByRole('button', { name: 'Log outcome' }).tap()
+    await chooseOutcome('Connected', 'Talked for ten minutes')
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    await expect.poll(() => pendingBadge().textContent()).toBe('2')
+
+    // Meanwhile a manager gave Ada to rep2: her outcome can no longer be applied by rep1.
+    await sql.query('update public.leads set assigned_to = $1 where id = $2', [rep2, taken.id])
+    await context.setOffline(false)
+
+    const notice = page.getByTestId('rejected-items')
+    await notice.waitFor({ timeout: 15_000 })
+    expect(await notice.textContent()).toContain('No answer for Ada Lovelace')
+    expect(await notice.textContent()).toContain('lead_id: the lead is not assigned to you')
+    const outcomes = async () => (await sql.query<{ lead_id: string }>(
+      'select lead_id from public.dispositions where rep_id = $1 and received_at >= $2', [rep1, started],
+    )).rows.map(row => row.lead_id)
+    expect(await outcomes()).toEqual([kept.id])
+    await expect.poll(() => pendingBadge().count()).toBe(0)
+    expect(await outboxCount(page)).toBe(1)
+    await expectNoSeriousViolations(page, 'rejected item shown')
+
+    await notice.getByRole('button', { name: 'Dismiss: No answer for Ada Lovelace' }).tap()
+    await notice.waitFor({ state: 'detached' })
+    expect(await outboxCount(page)).toBe(0)
+    expect(await outcomes()).toEqual([kept.id])
   })
 
   it('sends the outbox from the service worker when Background Sync fires with the app closed', async () => {
