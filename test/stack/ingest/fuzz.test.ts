@@ -91,7 +91,7 @@ async function send(request: Post): Promise<void> {
     headers['x-source-key'] = org.sourceKey
   if (request.key === 'wrong')
     headers['x-source-key'] = 'wrong-key'
-  const body = typeof request.body === 'string' ? request.body.replace('{key}', org.sourceKey) : request.body
+  const body = typeof request.body === 'string' ? request.body.replace('{key}', org.sourceKey) : new Blob([new Uint8Array(request.body)])
   const response = await fetch(ingestUrl(), { method: 'POST', headers, body, redirect: 'manual' })
   const text = await response.text()
   if (!definedStatuses.has(response.status))
