@@ -6,6 +6,7 @@
  *   gen-types  src/types/database.ts from the schema of a throwaway stack
  * Ports: PRONTO_API_PORT, PRONTO_DB_PORT, PRONTO_APP_PORT; database folder: PRONTO_DATA_DIR;
  * env file written: PRONTO_ENV_FILE (default .env.local).
+ * `--simulate <leads per minute>` (start, dev, stack): post realistic demo leads through ingest-lead.
  * Ctrl-C (SIGINT), SIGTERM or SIGHUP stop everything in order and exit 0; a second one forces exit 1.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -15,6 +16,7 @@ import type { AppServer } from './app.ts'
 import { buildApp, serveBuiltApp, startDevServer } from './app.ts'
 import { defaultPorts, repoRoot, stateDir } from './config.ts'
 import { writeEnvLocal } from './env-file.ts'
+import { demoSourceKey, startLeadSimulator } from './lead-simulator.ts'
 import { log } from './log.ts'
 import { ensurePortFree, ensureWritableDir, StartupError } from './preflight.ts'
 import { startStack } from './stack.ts'
@@ -115,7 +117,7 @@ function banner(mode: Mode, stack: Stack, appUrl: string | undefined, envFile: s
   return lines.join('\n')
 }
 
-async function serve(mode: Mode, shutdown: Shutdown): Promise<void> {
+async function serve(mode: Mode, shutdown: Shutdown, simulatePerMinute: number | null): Promise<void> {
   const apiPort = portFromEnv('PRONTO_API_PORT', defaultPorts.api)
   const dbPort = portFromEnv('PRONTO_DB_PORT', defaultPorts.db)
   const appPort = portFromEnv('PRONTO_APP_PORT', mode === 'dev' ? devServerPort : defaultPorts.app)
@@ -135,7 +137,7 @@ async function serve(mode: Mode, shutdown: Shutdown): Promise<void> {
     anonKey: stack.anonKey,
     serviceRoleKey: stack.serviceRoleKey,
     appUrl,
-    extra: { VITE_VAPID_PUBLIC_KEY: stack.vapidPublicKey },
+    extra: { VITE_VAPID_PUBLIC_KEY: stack.vapidPublicKey, PRONTO_DEMO_SOURCE_KEY: demoSourceKey },
   }, process.env.PRONTO_ENV_FILE ? path.resolve(process.env.PRONTO_ENV_FILE) : undefined)
 
   let app: AppServer | undefined
@@ -149,6 +151,21 @@ async function serve(mode: Mode, shutdown: Shutdown): Promise<void> {
   }
   if (!shutdown.requested)
     process.stdout.write(`${banner(mode, stack, app?.url, envFile)}\n`)
+  if (simulatePerMinute !== null && !shutdown.requested) {
+    const simulator = startLeadSimulator({ apiUrl: stack.apiUrl, perMinute: simulatePerMinute })
+    shutdown.add(simulator.stop)
+  }
+}
+
+/** `--simulate <leads per minute>`, or null when not asked for. */
+function simulateOption(args: string[]): number | null {
+  const at = args.indexOf('--simulate')
+  if (at < 0)
+    return null
+  const rate = Number(args[at + 1])
+  if (!(rate > 0 && rate <= 6000))
+    throw new StartupError(`--simulate takes leads per minute (1-6000), e.g. --simulate 30`)
+  return rate
 }
 
 async function generateTypes(shutdown: Shutdown): Promise<void> {
@@ -181,7 +198,7 @@ async function main(): Promise<void> {
       await generateTypes(shutdown)
       await shutdown.exit()
     }
-    await serve(modes[command], shutdown)
+    await serve(modes[command], shutdown, simulateOption(process.argv.slice(3)))
     shutdown.ready()
   }
   catch (error) {
