@@ -110,6 +110,9 @@ insert into public.lead_sources (id, org_id, team_id, name, channel, key_hash, k
    'Kontaktformular', 'web_form', encode(sha256(convert_to('pronto-other-web-form-key', 'UTF8')), 'hex'), 'pronto-other',
    '{}', 'DE', null, null, 60);
 
+-- The demo form and the lead simulator (`npm start -- --simulate <per minute>`) post from one address.
+update public.lead_sources set ip_rate_limit_per_minute = 600 where id = '80000000-0000-4000-8000-000000000001';
+
 insert into public.routing_rules (id, org_id, team_id, position, name, conditions, strategy, target_member_ids) values
   ('60000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001',
    10, 'Known accounts go to their owner', '{}', 'account_owner', '{}'),
