@@ -2,7 +2,9 @@
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching'
 import { registerAppShellRoute } from './service-worker/app-shell'
 import { listenForAppMessages } from './service-worker/app-messages'
+import { listenForNotificationClicks } from './service-worker/notification-click'
 import { listenForOutboxSync } from './service-worker/outbox-sync'
+import { listenForPush } from './service-worker/push-notifications'
 import type { Pronto } from './service-worker/types'
 
 declare let self: Pronto
@@ -13,3 +15,5 @@ cleanupOutdatedCaches()
 registerAppShellRoute()
 listenForAppMessages(self)
 listenForOutboxSync(self)
+listenForPush(self)
+listenForNotificationClicks(self)
