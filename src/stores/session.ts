@@ -14,6 +14,7 @@ export const useSessionStore = defineStore('session', () => {
 
   let restoring: Promise<void> | undefined
   let stopFollowing: (() => void) | undefined
+  const signOutTasks = new Set<() => Promise<unknown>>()
 
   /**
    * Reads the session kept from the last run and follows sign-ins, sign-outs and token refreshes
@@ -43,8 +44,18 @@ export const useSessionStore = defineStore('session', () => {
     session.value = await auth.signIn(email.trim(), password)
   }
 
+  /**
+   * Runs `task` on every sign-out, while the session still exists (e.g. the server forgets this
+   * device's push subscription). A failing task does not stop the sign-out. Returns the undo.
+   */
+  function beforeSignOut(task: () => Promise<unknown>): () => void {
+    signOutTasks.add(task)
+    return () => signOutTasks.delete(task)
+  }
+
   /** Signs this device out; throws an `AuthFailure` when the server cannot be reached. */
   async function signOut(): Promise<void> {
+    await Promise.allSettled([...signOutTasks].map(task => task()))
     await auth.signOut()
     session.value = null
   }
@@ -58,7 +69,7 @@ export const useSessionStore = defineStore('session', () => {
     restored.value = false
   }
 
-  return { session, user, isSignedIn, restored, restore, signIn, signOut, $reset }
+  return { session, user, isSignedIn, restored, restore, signIn, beforeSignOut, signOut, $reset }
 })
 
 if (import.meta.hot)
