@@ -1,4 +1,4 @@
-import { computed, nextTick } from 'vue'
+import { computed, nextTick, ref } from 'vue'
 import type { ContactChannel, LeadRow } from '@/api/types'
 import { leadName } from '@/format/lead'
 import type { PendingWrite } from '@/format/lead'
@@ -24,10 +24,20 @@ export function useLeadActions(lead: () => LeadRow | null | undefined, afterSave
   const sheetOpen = computed(() => queue.sheet !== null && queue.sheet.lead.id === lead()?.id)
   const sheetLeadName = computed(() => (queue.sheet ? leadName(queue.sheet.lead) : ''))
 
+  /** Why the phone could not store a write (storage full or blocked); shown on the sheet. */
+  const failure = ref('')
+  const storageProblem = (error: unknown) =>
+    `This phone could not save it (${error instanceof Error ? error.message : 'storage unavailable'}). Try again; if it keeps failing, write it down.`
+
   function contact(channel: ContactChannel): void {
     const current = lead()
-    if (current)
-      void queue.startContact(current, channel)
+    failure.value = ''
+    if (current) {
+      // The link still dials; only the record of the attempt can fail here.
+      void queue.startContact(current, channel).catch((error: unknown) => {
+        failure.value = storageProblem(error)
+      })
+    }
   }
 
   function log(): void {
@@ -40,10 +50,22 @@ export function useLeadActions(lead: () => LeadRow | null | undefined, afterSave
     const target = queue.sheet?.lead
     if (!target)
       return
-    await queue.saveOutcome(target, input)
+    failure.value = ''
+    try {
+      await queue.saveOutcome(target, input)
+    }
+    catch (error) {
+      failure.value = storageProblem(error)
+      return
+    }
     await nextTick()
     await afterSave()
   }
 
-  return { pendingWrites, sheetOpen, sheetLeadName, contact, log, save, cancel: () => queue.closeSheet() }
+  function cancel(): void {
+    failure.value = ''
+    void queue.closeSheet().catch(() => {})
+  }
+
+  return { pendingWrites, sheetOpen, sheetLeadName, failure, contact, log, save, cancel }
 }

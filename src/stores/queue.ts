@@ -208,7 +208,8 @@ export const useQueueStore = defineStore('queue', () => {
             fromDevice.value = false
             error.value = ''
             settle(answer.nextId)
-            await saveSnapshot(answer.snapshot)
+            // A phone out of storage still works online; it just cannot work offline later.
+            await saveSnapshot(answer.snapshot).catch(() => {})
           }
           catch (failure) {
             fromDevice.value = true
@@ -234,7 +235,12 @@ export const useQueueStore = defineStore('queue', () => {
     if (!userId)
       return
     if (snapshot.value?.userId !== userId) {
-      const [cached, call] = await Promise.all([loadSnapshot(userId), loadActiveCall(userId), outbox.reload()])
+      // Storage may be unavailable (private browsing, blocked): then the server alone answers.
+      const [cached, call] = await Promise.all([
+        loadSnapshot(userId).catch(() => undefined),
+        loadActiveCall(userId).catch(() => null),
+        outbox.reload().catch(() => {}),
+      ])
       snapshot.value = cached ?? null
       activeCall.value = call
       if (cached) {

@@ -245,6 +245,18 @@ describe('queue store', () => {
     expect(queue.error).toBe('')
   })
 
+  it('works from the server alone when the phone\'s storage fails', async () => {
+    const cacheModule = await import('@/offline/queue-cache')
+    vi.mocked(cacheModule.loadSnapshot).mockRejectedValueOnce(new Error('QuotaExceededError'))
+    vi.mocked(cacheModule.saveSnapshot).mockRejectedValueOnce(new Error('QuotaExceededError'))
+    serverHas([warm], warm)
+    const queue = useQueueStore()
+    await queue.load()
+    expect(queue.shown?.lead.id).toBe('warm')
+    expect(queue.fromDevice).toBe(false)
+    expect(queue.error).toBe('')
+  })
+
   it('lists upcoming callbacks, including one recorded offline', async () => {
     setOnline(false)
     const later = lead('later', { status: 'contacted', callback_at: minutes(120) })
