@@ -1,7 +1,8 @@
 // Lead ingest through HTTP on the local stack: latency from the request to the committed
 // assignment (the function answers after its transaction commits) at concurrency 1, 10 and 50,
-// and sustained leads per second. Posts go to an organization of the bench's own, with realistic
-// leads from the demo simulator.
+// and sustained leads per second. Posts go to an organization of the bench's own (one team of 50
+// reps taking up to 150 open leads each, so no lead of the run lands in the fallback queue), with
+// realistic leads from the demo simulator.
 import type { Stack } from '../../supabase/local/stack.ts'
 import { simulatedLead } from '../../supabase/local/lead-simulator.ts'
 import { createOrgFixture } from '../stack/database/fixture.ts'
@@ -16,8 +17,8 @@ interface Target {
 async function benchOrg(stack: Stack): Promise<Target> {
   const client = await stack.pool.connect()
   try {
-    const org = await createOrgFixture(client, 'bench', { reps: 8 })
-    await client.query('update public.members set capacity = 10000 where org_id = $1', [org.orgId])
+    const org = await createOrgFixture(client, 'bench', { reps: 50 })
+    await client.query('update public.members set capacity = 150 where org_id = $1', [org.orgId])
     await client.query(
       'update public.lead_sources set rate_limit_per_minute = 100000, ip_rate_limit_per_minute = 100000, ack_template = $2 where id = $1',
       [org.sourceId, 'Hi {{first_name}}, thanks for reaching out. We will call you shortly.'],

@@ -43,6 +43,7 @@ interface RepRow {
   languages: string[]
   capacity: number
   push_warm: boolean
+  /** At most `capacity`. */
   open_leads: number
 }
 
@@ -97,8 +98,12 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
     tx<RepRow[]>`
       select m.id, m.active, m.availability, m.working_hours, m.time_zone, m.territories, m.skills, m.languages,
              m.capacity, m.push_warm,
-             (select count(*)::int from public.leads l
-              where l.assigned_to = m.id and l.status in ${tx(OPEN_STATUSES)} and not l.is_spam) as open_leads
+             -- Counted up to the capacity only: routing needs no more (a full rep is not eligible),
+             -- and the read stays short however many leads a rep has piled up, lock held.
+             (select count(*)::int from (
+                select 1 from public.leads l
+                where l.assigned_to = m.id and l.status in ${tx(OPEN_STATUSES)} and not l.is_spam
+                limit greatest(m.capacity, 0)) as open) as open_leads
       from public.members m
       where m.team_id = ${team.id} and m.role = 'rep'
       order by m.id`,
