@@ -104,6 +104,17 @@ export async function createPushDoubleCa(): Promise<PushDoubleCa> {
   return { key: ca.private, cert: ca.cert }
 }
 
+/**
+ * A CA written to `<dir>/push-double-ca.pem`, for processes that must trust the double from
+ * their start: give them NODE_EXTRA_CA_CERTS=`file` (Deno's node:https honours it).
+ */
+export async function createPushDoubleCaFile(dir: string): Promise<{ ca: PushDoubleCa, file: string }> {
+  const ca = await createPushDoubleCa()
+  const file = path.join(dir, 'push-double-ca.pem')
+  await writeFile(file, ca.cert)
+  return { ca, file }
+}
+
 /** A server certificate for 127.0.0.1 signed by the CA: rustls refuses a CA certificate used as a server's. */
 async function createServerCertificate(ca: PushDoubleCa): Promise<{ key: string, cert: string }> {
   const leaf = await generate([{ name: 'commonName', value: '127.0.0.1' }], {

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { startStack } from '../../supabase/local/stack.ts'
-import { createPushDoubleCa } from './push-service-double.ts'
+import { createPushDoubleCaFile } from './push-service-double.ts'
 import type { PushDoubleCa } from './push-service-double.ts'
 
 /** What stack tests get from `inject('stack')`: where the throwaway stack listens and its keys. */
@@ -34,9 +34,7 @@ export default async function setup(project: TestProject) {
   process.env.PRONTO_LOG ??= 'quiet'
   const dataRoot = await mkdtemp(path.join(tmpdir(), 'pronto-test-'))
   // Deno reads NODE_EXTRA_CA_CERTS when a function boots, so the push double's CA must exist first.
-  const pushDoubleCa = await createPushDoubleCa()
-  const caFile = path.join(dataRoot, 'push-double-ca.pem')
-  await writeFile(caFile, pushDoubleCa.cert)
+  const { ca: pushDoubleCa, file: caFile } = await createPushDoubleCaFile(dataRoot)
   const stack = await startStack({
     dataDir: path.join(dataRoot, 'db'),
     apiPort: 0,
