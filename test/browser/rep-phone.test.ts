@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations } from '../support/browser.ts'
 import { demoPassword, sqlClient } from '../support/clients.ts'
 
@@ -225,8 +225,23 @@ describe('the rep\'s phone', () => {
     // Let the realtime subscription settle before the database changes.
     await page.waitForTimeout(1000)
 
-    // What the ingest function does when it routes a new lead to rep1.
-    const arrival = await assignNewLead('Zoe Quinn', 97, 'Need a quote by Friday.')
+    // A web form posts a lead to the ingest function; Acme is rep1's account, so routing gives it to rep1.
+    const response = await fetch(`${inject('stack').apiUrl}/functions/v1/ingest-lead`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-source-key': 'pronto-demo-web-form-key' },
+      body: JSON.stringify({
+        first_name: 'Zoe',
+        last_name: 'Quinn',
+        email: 'zoe.quinn@acme.com',
+        phone: '+14155550777',
+        company: 'Acme Corp',
+        title: 'Founder',
+        message: 'Need a quote by Friday.',
+      }),
+    })
+    expect(response.status).toBe(201)
+    const arrival = await response.json() as { lead_id: string, assigned_to: string | null }
+    expect(arrival.assigned_to).toBe(rep1)
     const arrivals = page.getByRole('list', { name: 'New leads' })
     await arrivals.getByText('Zoe Quinn').waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('queue-notice').textContent()).toContain('New lead: Zoe Quinn')
@@ -235,7 +250,7 @@ describe('the rep\'s phone', () => {
     await expectNoSeriousViolations(page, 'next lead with a new arrival')
 
     await arrivals.getByRole('link', { name: 'Open' }).tap()
-    await page.waitForURL(`**/lead/${arrival.id}`)
+    await page.waitForURL(`**/lead/${arrival.lead_id}`)
     await waitForLead('Zoe Quinn')
     expect(await page.getByText('Need a quote by Friday.').isVisible()).toBe(true)
     await expectNoSeriousViolations(page, 'lead page')
@@ -249,7 +264,7 @@ describe('the rep\'s phone', () => {
     await sql.query('update public.leads set assigned_to = $1, assigned_at = now() where id = $2', [rep2, onScreenId])
     await expect.poll(() => page.getByTestId('queue-notice').textContent(), { timeout: 25_000 })
       .toBe(`${onScreenName} is no longer in your queue: reassigned or closed by someone else.`)
-    await waitForLead('Zoe Quinn')
+    await expect.poll(() => page.locator('[data-lead-id]').getAttribute('data-lead-id')).not.toBe(onScreenId)
   })
 
   it('changes availability through the outbox, also with no signal', async () => {
