@@ -134,9 +134,10 @@ export interface AssignmentPlan extends AssignmentOutcome {
 export async function planAssignment(tx: Tx, lead: AssignableLead, options: AssignOptions): Promise<AssignmentPlan> {
   const { now } = options
   const policyRead = (): Promise<SlaPolicyRow | null> => findSlaPolicy(tx, { orgId: lead.org_id, sourceId: lead.source_id, tier: lead.tier })
-  const [team, policy] = lead.team_id === null
-    ? [null, await policyRead()]
-    : await Promise.all([loadTeamSnapshot(tx, { id: lead.team_id, orgId: lead.org_id }, lead.domain), policyRead()])
+  // The policy is configuration: read ahead of the team's lock, in the same round trip.
+  const [policy, team] = lead.team_id === null
+    ? [await policyRead(), null]
+    : await Promise.all([policyRead(), loadTeamSnapshot(tx, { id: lead.team_id, orgId: lead.org_id }, lead.domain)])
   const clock = policy !== null && (options.sla ?? 'restart') === 'restart' ? startSlaClock(policy, now) : null
   const slaDueAt = clock !== null ? clock.deadlines.dueAt : lead.sla_due_at
 

@@ -84,14 +84,22 @@ function toRep(row: RepRow): TeamRep {
  * `leadDomain` may list the domains of several leads routed in one go (the SLA escalator's batches).
  *
  * The statements go out together, without waiting in between (postgres.js pipelines them on the
- * transaction's connection); PostgreSQL runs them in order, so the reads start once the lock is
- * held and see every assignment committed before. One round trip instead of two keeps the lock
- * short. A caller may queue further statements in the same tick (e.g. the SLA policy read).
+ * transaction's connection); PostgreSQL runs them in order, so the reps and their open leads are
+ * read once the lock is held and see every assignment committed before. One round trip instead
+ * of two keeps the lock short.
  */
 export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string }, leadDomain: string | null | readonly (string | null)[]): Promise<TeamSnapshot> {
   const leadDomains = typeof leadDomain === 'string' || leadDomain === null ? [leadDomain] : leadDomain
   const domains = [...new Set(leadDomains.flatMap(domain => domain === null ? [] : domainAndParents(domain)))]
-  const [, [locked], reps, rules, accounts, teams] = await Promise.all([
+  const [rules, accounts, teams, , [locked], reps] = await Promise.all([
+    // Configuration first: it needs no lock, so it is read before the team is locked.
+    tx<RuleRow[]>`
+      select id, name, position, strategy, conditions, target_member_ids, enabled
+      from public.routing_rules where team_id = ${team.id} and enabled order by position, id`,
+    tx<{ domain: string, owner_id: string }[]>`
+      select domain, owner_id from public.accounts
+      where org_id = ${team.orgId} and domain = any(${domains}::text[]) and owner_id is not null`,
+    tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`,
     tx`insert into public.round_robin_state (team_id) values (${team.id}) on conflict (team_id) do nothing`,
     tx<{ last_member_id: string | null, counter: string }[]>`
       select last_member_id, counter from public.round_robin_state where team_id = ${team.id} for update`,
@@ -107,13 +115,6 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
       from public.members m
       where m.team_id = ${team.id} and m.role = 'rep'
       order by m.id`,
-    tx<RuleRow[]>`
-      select id, name, position, strategy, conditions, target_member_ids, enabled
-      from public.routing_rules where team_id = ${team.id} and enabled order by position, id`,
-    tx<{ domain: string, owner_id: string }[]>`
-      select domain, owner_id from public.accounts
-      where org_id = ${team.orgId} and domain = any(${domains}::text[]) and owner_id is not null`,
-    tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`,
   ])
   return {
     roundRobin: { lastMemberId: locked?.last_member_id ?? null, counter: Number(locked?.counter ?? 0) },
