@@ -17,15 +17,19 @@ declare module 'vitest' {
 
 const run = promisify(execFile)
 
+/** The parts of a stack the built app is pointed at. */
+export type AppStack = Pick<StackInfo, 'apiUrl' | 'anonKey' | 'vapidPublicKey'>
+
 /**
- * Builds the PWA for the stack of this run. A separate process, because vitest's NODE_ENV=test
+ * Builds the PWA for the given stack into `outDir`. A separate process, because vitest's NODE_ENV=test
  * would make an in-process build a development build; VITE_* values in the environment take
- * priority over .env.local, which points at the developer's own stack.
+ * priority over .env.local, which points at the developer's own stack. `extraArgs` go to `vite build`
+ * (e.g. `--manifest`).
  */
-async function buildApp(outDir: string, stack: StackInfo): Promise<void> {
+export async function buildApp(outDir: string, stack: AppStack, extraArgs: string[] = []): Promise<void> {
   const vite = path.join(repoRoot, 'node_modules/vite/bin/vite.js')
   try {
-    await run(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    await run(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn', ...extraArgs], {
       cwd: repoRoot,
       env: {
         ...process.env,
@@ -39,13 +43,31 @@ async function buildApp(outDir: string, stack: StackInfo): Promise<void> {
   }
   catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string, stderr?: string }
-    throw new Error(`Building the app for the browser tests failed:\n${stdout}${stderr}`, { cause: error })
+    throw new Error(`Building the app failed:\n${stdout}${stderr}`, { cause: error })
   }
+}
+
+export interface ServedApp {
+  url: string
+  close: () => Promise<void>
+}
+
+/** Serves a built app with `vite preview` (SPA fallback, as hosting does) on a free port. */
+export async function serveApp(outDir: string): Promise<ServedApp> {
+  const port = await freePort()
+  const server = await preview({
+    configFile: false,
+    root: repoRoot,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true },
+  })
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() }
 }
 
 /**
  * Global setup of the `browser` project, run after stack-setup.ts: builds the app against the
- * run's stack and serves it with `vite preview` (SPA fallback, as hosting does) on a free port.
+ * run's stack and serves it.
  */
 export default async function setup(project: TestProject) {
   const { stack } = project.getProvidedContext()
@@ -56,18 +78,11 @@ export default async function setup(project: TestProject) {
   const outDir = await mkdtemp(path.join(stateDir, 'test-dist-'))
   await buildApp(outDir, stack)
 
-  const port = await freePort()
-  const server = await preview({
-    configFile: false,
-    root: repoRoot,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port, strictPort: true },
-  })
-  project.provide('appUrl', `http://127.0.0.1:${port}`)
+  const app = await serveApp(outDir)
+  project.provide('appUrl', app.url)
 
   return async () => {
-    await server.close()
+    await app.close()
     await rm(outDir, { recursive: true, force: true })
   }
 }

@@ -8,7 +8,7 @@ import { inject } from 'vitest'
 export const chromiumPath = '/usr/bin/chromium'
 
 // Flags that keep Chromium quiet and able to start as root in a container.
-const chromiumArgs = [
+export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
