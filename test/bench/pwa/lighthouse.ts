@@ -1,0 +1,88 @@
+import lighthouse from 'lighthouse'
+import type { Result } from 'lighthouse'
+import { chromium } from 'playwright-core'
+import { freePort } from '../../../supabase/local/stack.ts'
+import { chromiumArgs, chromiumPath } from '../../support/browser.ts'
+import { percentile } from '../stats.ts'
+import { withTimeout } from './with-timeout.ts'
+
+export interface LighthouseFigures {
+  /** Performance category score, 0 to 100. */
+  score: number
+  firstContentfulPaintMs: number
+  largestContentfulPaintMs: number
+  totalBlockingTimeMs: number
+  cumulativeLayoutShift: number
+  speedIndexMs: number
+  /** Lighthouse's measure of this machine's speed at the time; simulated throttling scales what it observes. */
+  benchmarkIndex: number
+  /** Performance audits that did not pass, with what Lighthouse says they cost. */
+  shortfalls: string[]
+}
+
+const runTimeoutMs = 120_000
+
+function shortfalls(lhr: Result): string[] {
+  const refs = lhr.categories.performance?.auditRefs ?? []
+  return refs
+    .map(ref => lhr.audits[ref.id])
+    .filter(audit => audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== 'informative')
+    .map(audit => `${audit.id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`)
+}
+
+function figures(lhr: Result): LighthouseFigures {
+  if (lhr.runtimeError)
+    throw new Error(`Lighthouse could not measure ${lhr.finalDisplayedUrl}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
+  const score = lhr.categories.performance?.score
+  if (score == null)
+    throw new Error(`Lighthouse gave no performance score for ${lhr.finalDisplayedUrl}`)
+  const metric = (id: string) => lhr.audits[id]?.numericValue ?? Number.NaN
+  return {
+    score: Math.round(score * 100),
+    firstContentfulPaintMs: Math.round(metric('first-contentful-paint')),
+    largestContentfulPaintMs: Math.round(metric('largest-contentful-paint')),
+    totalBlockingTimeMs: Math.round(metric('total-blocking-time')),
+    cumulativeLayoutShift: metric('cumulative-layout-shift'),
+    speedIndexMs: Math.round(metric('speed-index')),
+    benchmarkIndex: Math.round(lhr.environment.benchmarkIndex),
+    shortfalls: shortfalls(lhr),
+  }
+}
+
+/**
+ * One Lighthouse performance run with its default mobile settings (phone screen, simulated slow 4G
+ * and 4x slower CPU) in a fresh Debian Chromium that Lighthouse reaches on its debugging port.
+ */
+export async function lighthouseOnce(url: string): Promise<LighthouseFigures> {
+  const port = await freePort()
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, `--remote-debugging-port=${port}`],
+    headless: true,
+  })
+  try {
+    const result = await withTimeout(
+      lighthouse(url, { port, logLevel: 'error', onlyCategories: ['performance'], formFactor: 'mobile' }),
+      runTimeoutMs,
+      `Lighthouse on ${url}`,
+    )
+    if (!result)
+      throw new Error(`Lighthouse returned no result for ${url}`)
+    return figures(result.lhr)
+  }
+  finally {
+    await browser.close()
+  }
+}
+
+/** Lighthouse `runs` times; the run with the median score, since single runs wobble by a few points. */
+export async function lighthouseMedian(url: string, runs: number): Promise<LighthouseFigures> {
+  const results: LighthouseFigures[] = []
+  for (let i = 0; i < runs; i++) {
+    const result = await lighthouseOnce(url)
+    console.error(`  Lighthouse run ${i + 1}: ${result.score} (benchmark index ${result.benchmarkIndex})`)
+    results.push(result)
+  }
+  const median = percentile(results.map(result => result.score), 50)
+  return results.find(result => result.score === median) ?? results[0]
+}
