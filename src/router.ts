@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import type { RouteLocationRaw, RouteRecordRaw, RouterHistory } from 'vue-router'
+import { guardManagerRoute, managerRoutes } from '@/pages/manager-routes'
 import { useSessionStore } from '@/stores/session'
 
 declare module 'vue-router' {
@@ -32,6 +33,7 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { title: 'Lead' },
   },
+  ...managerRoutes,
   { path: '/:unknown(.*)*', redirect: '/' },
 ]
 
@@ -51,6 +53,8 @@ export function createAppRouter(history: RouterHistory = createWebHistory(import
       return { name: 'sign-in', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
     if (to.name === 'sign-in' && session.isSignedIn)
       return safeRedirect(to.query.redirect)
+    if (to.meta.managersOnly)
+      return guardManagerRoute()
   })
 
   router.afterEach((to) => {
