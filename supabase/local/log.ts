@@ -1,5 +1,6 @@
 /** One-line logs, `HH:MM:SS service message`. PRONTO_LOG=debug shows the noisy ones, quiet hides all but errors. */
-const level = process.env.PRONTO_LOG ?? 'info'
+// Read on every call: test setups set PRONTO_LOG after this module is first loaded.
+const level = () => process.env.PRONTO_LOG ?? 'info'
 
 function write(service: string, message: string): void {
   const time = new Date().toISOString().slice(11, 19)
@@ -8,11 +9,11 @@ function write(service: string, message: string): void {
 
 export const log = {
   info: (service: string, message: string) => {
-    if (level !== 'quiet')
+    if (level() !== 'quiet')
       write(service, message)
   },
   debug: (service: string, message: string) => {
-    if (level === 'debug')
+    if (level() === 'debug')
       write(service, message)
   },
   error: (service: string, message: string) => {

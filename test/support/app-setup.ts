@@ -62,7 +62,15 @@ export async function serveApp(outDir: string): Promise<ServedApp> {
     build: { outDir },
     preview: { host: '127.0.0.1', port, strictPort: true },
   })
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      // Browsers keep connections alive; drop them so the server (and vitest) can exit at once.
+      const http = server.httpServer as { closeAllConnections?: () => void }
+      http.closeAllConnections?.()
+      await server.close()
+    },
+  }
 }
 
 /**
