@@ -32,6 +32,8 @@ export interface StackOptions {
   extraFunctionsDir?: string
   /** Extra environment variables for every edge function, on top of supabase/functions/.env. */
   functionEnv?: Record<string, string>
+  /** Restart a function when its files change; default true, tests turn it off so runs stay deterministic. */
+  watchFunctions?: boolean
   /** Where the VAPID key pair is kept (vapid.json); default the data folder's parent (`.pronto`), so a reset keeps it. */
   vapidDir?: string
 }
@@ -107,7 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       createRestService(context),
       createAuthService(context),
       createRealtimeService(context),
-      createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: functionEnv }),
+      createFunctionsService(context, { extraFunctionsDir: options.extraFunctionsDir, env: functionEnv, watch: options.watchFunctions }),
     ]
     const gateway = createGateway(services)
     const apiPort = await listen(gateway, gatewayPort)

@@ -42,6 +42,7 @@ export default async function setup(project: TestProject) {
     reset: true,
     // Tests invoke scheduled functions by hand (with an injected clock); see test/stack/functions.
     scheduler: false,
+    watchFunctions: false,
     extraFunctionsDir: fileURLToPath(new URL('../fixtures/functions', import.meta.url)),
     functionEnv: { NODE_EXTRA_CA_CERTS: caFile, FIXTURE_SECRET: fixtureSecret },
   })
