@@ -1,13 +1,19 @@
 -- Facts the manager's metrics read, stored on the lead when they happen rather than worked out in
--- every query: speed to lead in business minutes (a calendar walk per lead is far too slow for 30
--- days of leads) and when the lead was first reached. Plus the indexes the manager board and the
--- metrics filter on.
+-- every query: speed to lead in business time (a calendar walk per lead is far too slow for 30
+-- days of leads) and in calendar time, and when the lead was first reached. Plus the indexes the
+-- manager board and the metrics filter on.
+--
+-- Speeds are whole seconds: integers sort several times faster than numeric or floating point,
+-- and a month of leads is sorted for every percentile the metrics show.
 
 alter table public.leads
-  add column speed_to_lead_business_minutes numeric,
+  add column speed_to_lead_business_seconds integer check (speed_to_lead_business_seconds >= 0),
+  add column speed_to_lead_calendar_seconds integer check (speed_to_lead_calendar_seconds >= 0),
   add column contacted_at timestamptz;
-comment on column public.leads.speed_to_lead_business_minutes is
-  'Speed to lead: business minutes from capture (created_at) to the first contact attempt (first_contact_at) on the calendar of the lead''s SLA policy (24/7 without one). Kept by a trigger.';
+comment on column public.leads.speed_to_lead_business_seconds is
+  'Speed to lead: seconds of business time from capture (created_at) to the first contact attempt (first_contact_at) on the calendar of the lead''s SLA policy (24/7 without one). Kept by a trigger.';
+comment on column public.leads.speed_to_lead_calendar_seconds is
+  'Speed to lead in calendar time: seconds from capture to the first contact attempt. Kept by a trigger.';
 comment on column public.leads.contacted_at is
   'When the lead was first reached (a conversation, not just an attempt): the earliest disposition with a reached outcome, or the first move into contacted/qualified/converted. Kept by triggers.';
 
@@ -16,14 +22,14 @@ create function private.outcome_reached(outcome public.disposition_outcome) retu
 language sql immutable parallel safe
 return outcome in ('connected', 'callback', 'meeting_booked', 'qualified', 'not_interested');
 
--- Business minutes from capture to first contact on the calendar of `policy_id` (24/7 without
--- one). A contact logged before the capture (a device clock behind) counts as immediate.
-create function private.speed_to_lead_minutes(policy_id uuid, captured_at timestamptz, first_contact_at timestamptz)
-returns numeric
+-- Business seconds from capture to first contact on the calendar of `policy_id` (24/7 without
+-- one), rounded. A contact logged before the capture (a device clock behind) counts as immediate.
+create function private.speed_to_lead_business_seconds(policy_id uuid, captured_at timestamptz, first_contact_at timestamptz)
+returns integer
 language sql stable set search_path = '' as $$
-  select private.business_minutes_between(
+  select round(60 * private.business_minutes_between(
     (select p.calendar_id from public.sla_policies p where p.id = policy_id),
-    captured_at, greatest(captured_at, first_contact_at))
+    captured_at, greatest(captured_at, first_contact_at)))::integer
 $$;
 
 -- Security definer: the trigger reads policies and calendars whoever writes the lead.
@@ -31,12 +37,14 @@ create function private.keep_speed_to_lead() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if new.first_contact_at is null then
-    new.speed_to_lead_business_minutes := null;
+    new.speed_to_lead_business_seconds := null;
+    new.speed_to_lead_calendar_seconds := null;
   elsif tg_op = 'INSERT'
      or new.first_contact_at is distinct from old.first_contact_at
      or new.created_at is distinct from old.created_at
      or new.sla_policy_id is distinct from old.sla_policy_id then
-    new.speed_to_lead_business_minutes := private.speed_to_lead_minutes(new.sla_policy_id, new.created_at, new.first_contact_at);
+    new.speed_to_lead_business_seconds := private.speed_to_lead_business_seconds(new.sla_policy_id, new.created_at, new.first_contact_at);
+    new.speed_to_lead_calendar_seconds := round(greatest(0, extract(epoch from new.first_contact_at - new.created_at)))::integer;
   end if;
   return new;
 end
@@ -76,7 +84,7 @@ create trigger dispositions_mark_reached after insert on public.dispositions
 
 revoke execute on function
   private.outcome_reached(public.disposition_outcome),
-  private.speed_to_lead_minutes(uuid, timestamptz, timestamptz),
+  private.speed_to_lead_business_seconds(uuid, timestamptz, timestamptz),
   private.keep_speed_to_lead(),
   private.mark_reached_by_status(),
   private.mark_reached_by_outcome()
@@ -84,7 +92,8 @@ revoke execute on function
 
 -- Leads that existed before these columns.
 update public.leads l
-set speed_to_lead_business_minutes = private.speed_to_lead_minutes(l.sla_policy_id, l.created_at, l.first_contact_at)
+set speed_to_lead_business_seconds = private.speed_to_lead_business_seconds(l.sla_policy_id, l.created_at, l.first_contact_at),
+    speed_to_lead_calendar_seconds = round(greatest(0, extract(epoch from l.first_contact_at - l.created_at)))::integer
 where l.first_contact_at is not null;
 update public.leads l
 set contacted_at = reached.first_at
@@ -117,7 +126,8 @@ create index leads_org_unowned_idx on public.leads (org_id, created_at)
 -- Metrics: the period's leads with every column the figures read, so a month of leads is one
 -- index-only scan rather than thousands of heap pages.
 create index leads_org_metrics_idx on public.leads (org_id, created_at)
-  include (assigned_to, source_id, tier, status, first_contact_at, speed_to_lead_business_minutes, contacted_at,
+  include (assigned_to, source_id, tier, status, first_contact_at, speed_to_lead_business_seconds,
+           speed_to_lead_calendar_seconds, contacted_at,
            attempt_count, sla_due_at, sla_breached_at, sla_escalated_at)
   where not is_spam;
 -- Metrics: open leads by age.

@@ -3,22 +3,22 @@
 
 -- The figures of one group of leads, from the aggregates manager_metrics() computes.
 create function private.metric_figures(
-  leads bigint, first_contacted bigint, speed_business double precision[], speed_calendar double precision[],
+  leads bigint, first_contacted bigint, speed_business integer[], speed_calendar integer[],
   sla_met bigint, sla_missed bigint, contacted bigint, converted bigint, attempts bigint, escalated bigint
 ) returns jsonb
 language sql immutable parallel safe
 return jsonb_build_object(
   'leads', leads,
   'first_contacted', first_contacted,
-  'speed_business_p50', speed_business[1], 'speed_business_p90', speed_business[2],
-  'speed_calendar_p50', speed_calendar[1], 'speed_calendar_p90', speed_calendar[2],
+  'speed_business_p50', speed_business[1] / 60.0, 'speed_business_p90', speed_business[2] / 60.0,
+  'speed_calendar_p50', speed_calendar[1] / 60.0, 'speed_calendar_p90', speed_calendar[2] / 60.0,
   'sla_met', sla_met, 'sla_missed', sla_missed,
   'sla_compliance', sla_met::numeric / nullif(sla_met + sla_missed, 0),
   'contacted', contacted, 'contact_rate', contacted::numeric / nullif(leads, 0),
   'converted', converted, 'conversion_rate', converted::numeric / nullif(leads, 0),
   'attempts', attempts, 'attempts_per_lead', attempts::numeric / nullif(leads, 0),
   'escalated', escalated, 'escalation_rate', escalated::numeric / nullif(leads, 0));
-revoke execute on function private.metric_figures(bigint, bigint, double precision[], double precision[], bigint, bigint, bigint, bigint, bigint, bigint)
+revoke execute on function private.metric_figures(bigint, bigint, integer[], integer[], bigint, bigint, bigint, bigint, bigint, bigint)
   from public, anon, authenticated, service_role;
 
 /*
@@ -29,7 +29,9 @@ revoke execute on function private.metric_figures(bigint, bigint, double precisi
  *
  *   leads, first_contacted       captured; with a first contact attempt
  *   speed_business_p50/_p90      speed to lead (capture to first contact attempt) in business
- *                                minutes on the lead's policy calendar, interpolated percentiles
+ *                                minutes on the lead's policy calendar: nearest-rank percentiles,
+ *                                i.e. at least half (90%) of the tried leads had their first
+ *                                attempt within it; measured to the second
  *   speed_calendar_p50/_p90      the same in calendar minutes
  *   sla_met, sla_missed,         leads with an SLA clock whose first attempt came by the due time
  *   sla_compliance               without a breach, against those breached, attempted late or
@@ -46,8 +48,9 @@ revoke execute on function private.metric_figures(bigint, bigint, double precisi
  */
 create function public.manager_metrics(period text default '7d', dimension text default 'rep') returns jsonb
 language plpgsql stable security definer set search_path = ''
--- The percentile sorts of a month of leads fit in memory.
-set work_mem = '32MB' as $$
+-- The percentile sorts of a month of leads fit in memory; the scans are too short to be worth
+-- starting parallel workers for.
+set work_mem = '32MB' set max_parallel_workers_per_gather = 0 as $$
 #variable_conflict use_variable
 declare
   me public.members := private.require_manager();
@@ -58,6 +61,14 @@ declare
   -- Where each hour (today) or local day starts: leads find their bucket by binary search, far
   -- cheaper than a time zone conversion per lead.
   bucket_starts timestamptz[];
+  -- The split, grouped by its own column (uuids and enums group faster than text), and its names.
+  dim_column text := case dimension
+    when 'rep' then 'l.assigned_to' when 'source' then 'l.source_id' when 'channel' then 's.channel' else 'l.tier' end;
+  dim_label text := case dimension
+    when 'rep' then $sql$coalesce((select m.full_name from public.members m where m.id = a.dim_key), 'Unassigned')$sql$
+    when 'source' then $sql$coalesce((select ls.name from public.lead_sources ls where ls.id = a.dim_key), 'No source')$sql$
+    when 'channel' then $sql$coalesce(a.dim_key::text, 'No source')$sql$
+    else 'a.dim_key::text' end;
   totals jsonb;
   by_dimension jsonb;
   by_source jsonb;
@@ -79,71 +90,88 @@ begin
   select array_agg(b.bucket_start order by b.bucket_start) into bucket_starts
   from generate_series(date_trunc(bucket, since, tz), now_at, ('1 ' || bucket)::interval, tz) as b (bucket_start);
 
-  -- One pass over the period's leads (an index-only scan of leads_org_metrics_idx), aggregated
-  -- four ways at once. Keys compare bytewise: no collation needed to group them.
-  with scope as (
-    select case dimension
-             when 'rep' then l.assigned_to::text
-             when 'source' then l.source_id::text
-             when 'channel' then s.channel::text
-             else l.tier::text end collate "C" as dim_key,
+  -- The period's leads (an index-only scan of leads_org_metrics_idx, once per aggregation below:
+  -- cheaper than keeping a month of rows aside). Built for the chosen split: dim_column and
+  -- dim_label come from the fixed lists above, never from the caller.
+  execute format($query$
+  with scope as not materialized (
+    select %1$s as dim_key,
            l.source_id,
-           width_bucket(l.created_at, bucket_starts) as bucket_no,
+           width_bucket(l.created_at, $4) as bucket_no,
            l.first_contact_at,
-           l.speed_to_lead_business_minutes::double precision as speed_business,
-           -- greatest() would turn a missing attempt into 0: leads without one must not count.
-           case when l.first_contact_at is not null
-             then greatest(0, date_part('epoch', l.first_contact_at - l.created_at) / 60) end as speed_calendar,
+           l.speed_to_lead_business_seconds as speed_business,
+           l.speed_to_lead_calendar_seconds as speed_calendar,
            l.sla_due_at is not null and l.first_contact_at <= l.sla_due_at and l.sla_breached_at is null as sla_met,
            l.sla_due_at is not null and (l.sla_breached_at is not null or l.first_contact_at > l.sla_due_at
-                                         or (l.first_contact_at is null and l.sla_due_at < now_at)) as sla_missed,
+                                         or (l.first_contact_at is null and l.sla_due_at < $3)) as sla_missed,
            l.contacted_at is not null as reached,
            l.status = 'converted' as converted,
            l.attempt_count,
            l.sla_escalated_at is not null as escalated
     from public.leads l
     left join public.lead_sources s on s.id = l.source_id
-    where l.org_id = me.org_id and l.created_at >= since and l.created_at <= now_at and not l.is_spam
-  ), aggregated as (
+    where l.org_id = $1 and l.created_at >= $2 and l.created_at <= $3 and not l.is_spam
+  ), counted as (
+    -- Every count, four ways at once, by hashing: no sort.
     select grouping(dim_key, source_id, bucket_no) as grouping_set, dim_key, source_id, bucket_no,
-           count(*) as leads,
-           private.metric_figures(
-             count(*), count(first_contact_at),
-             percentile_cont(array[0.5, 0.9]) within group (order by speed_business),
-             percentile_cont(array[0.5, 0.9]) within group (order by speed_calendar),
-             count(*) filter (where sla_met), count(*) filter (where sla_missed),
-             count(*) filter (where reached), count(*) filter (where converted),
-             coalesce(sum(attempt_count), 0), count(*) filter (where escalated)) as figures
+           count(*) as leads, count(first_contact_at) as tried,
+           count(*) filter (where sla_met) as sla_met, count(*) filter (where sla_missed) as sla_missed,
+           count(*) filter (where reached) as reached, count(*) filter (where converted) as converted,
+           coalesce(sum(attempt_count), 0) as attempts, count(*) filter (where escalated) as escalated
     from scope
     group by grouping sets ((), (dim_key), (source_id), (bucket_no))
+  ), speeds as (
+    -- Percentiles sort the speeds: only where shown (overall and the chosen split; the trend's median).
+    select grouping(dim_key) as grouping_set, dim_key,
+           percentile_disc(array[0.5, 0.9]) within group (order by speed_business) as business,
+           percentile_disc(array[0.5, 0.9]) within group (order by speed_calendar) as calendar
+    from scope
+    where first_contact_at is not null
+    group by grouping sets ((), (dim_key))
+  ), bucket_speeds as (
+    -- Each bucket's median from its own stretch of the index: small sorts instead of a month's.
+    select b.n as bucket_no, (
+             select percentile_disc(0.5) within group (order by l.speed_to_lead_business_seconds)
+             from public.leads l
+             where l.org_id = $1 and l.created_at >= greatest($2, ($4)[b.n])
+               and l.created_at < coalesce(($4)[b.n + 1], 'infinity') and l.created_at <= $3
+               and not l.is_spam and l.first_contact_at is not null) as business_p50
+    from generate_subscripts($4, 1) as b (n)
+  ), aggregated as (
+    select c.grouping_set, c.dim_key, c.source_id, c.bucket_no, c.leads,
+           private.metric_figures(c.leads, c.tried, p.business, p.calendar, c.sla_met, c.sla_missed,
+                                  c.reached, c.converted, c.attempts, c.escalated) as figures
+    from counted c
+    left join speeds p
+      on (c.grouping_set = 7 and p.grouping_set = 1)
+      or (c.grouping_set = 3 and p.grouping_set = 0 and p.dim_key is not distinct from c.dim_key)
   )
   select
     (select a.figures from aggregated a where a.grouping_set = 7),
     (select coalesce(jsonb_agg(jsonb_build_object('key', a.dim_key, 'label', label.text) || a.figures
                                order by a.leads desc, label.text, a.dim_key), '[]')
      from aggregated a
-     cross join lateral (select case dimension
-       when 'rep' then coalesce((select m.full_name from public.members m where m.id = a.dim_key::uuid), 'Unassigned')
-       when 'source' then coalesce((select ls.name from public.lead_sources ls where ls.id = a.dim_key::uuid), 'No source')
-       when 'channel' then coalesce(a.dim_key, 'No source')
-       else a.dim_key end as text) as label
+     cross join lateral (select %2$s as text) as label
      where a.grouping_set = 3),
     (select coalesce(jsonb_agg(jsonb_build_object(
-               'key', a.source_id, 'label', coalesce(ls.name, 'No source'),
-               'leads', a.figures -> 'leads', 'converted', a.figures -> 'converted',
-               'conversion_rate', a.figures -> 'conversion_rate')
-             order by a.leads desc, ls.name, a.source_id), '[]')
-     from aggregated a
-     left join public.lead_sources ls on ls.id = a.source_id
-     where a.grouping_set = 5),
+               'key', c.source_id, 'label', coalesce(ls.name, 'No source'),
+               'leads', c.leads, 'converted', c.converted,
+               'conversion_rate', c.converted::numeric / nullif(c.leads, 0))
+             order by c.leads desc, ls.name, c.source_id), '[]')
+     from counted c
+     left join public.lead_sources ls on ls.id = c.source_id
+     where c.grouping_set = 5),
     (select jsonb_agg(jsonb_build_object(
-               'at', bucket_starts[b.n], 'leads', coalesce(a.leads, 0),
-               'speed_business_p50', a.figures -> 'speed_business_p50',
-               'sla_compliance', a.figures -> 'sla_compliance')
+               'at', ($4)[b.n], 'leads', coalesce(c.leads, 0),
+               'speed_business_p50', t.business_p50 / 60.0,
+               'sla_compliance', c.sla_met::numeric / nullif(c.sla_met + c.sla_missed, 0))
              order by b.n)
-     from generate_subscripts(bucket_starts, 1) as b (n)
-     left join aggregated a on a.grouping_set = 6 and a.bucket_no = b.n)
-  into totals, by_dimension, by_source, trend;
+     from generate_subscripts($4, 1) as b (n)
+     left join counted c on c.grouping_set = 6 and c.bucket_no = b.n
+     left join bucket_speeds t on t.bucket_no = b.n)
+  $query$, dim_column, dim_label)
+  into totals, by_dimension, by_source, trend
+  using me.org_id, since, now_at, bucket_starts;
 
   -- An empty period still answers every figure (zero leads, null rates).
   totals := coalesce(totals, private.metric_figures(0, 0, null, null, 0, 0, 0, 0, 0, 0));

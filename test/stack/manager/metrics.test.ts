@@ -25,8 +25,10 @@ import { clientFor, createClockedLead, newYork, newYorkTime } from './support.ts
 //   L5 WARM pool web form  captured 10 minutes ago, clock running, not due yet: in no SLA count.
 //   spam (last Tue) and a lead from 40 days ago stay out of every 30-day figure.
 //
-// 30 days: 5 leads; speed (business) 2, 20, 45 -> p50 20, p90 20 + 0.8 x 25 = 40; SLA 2 met of 4
-// decided = 0.5; reached 2/5; converted 1/5; attempts 4/5; escalated 1/5.
+// Percentiles are nearest-rank (the value at rank ceil(p x n) of the sorted speeds).
+// 30 days: 5 leads; speed (business) 2, 20, 45 -> p50 20 (rank 2), p90 45 (rank 3); calendar 2,
+// 20 and the weekend -> p50 20, p90 the weekend; SLA 2 met of 4 decided = 0.5; reached 2/5;
+// converted 1/5; attempts 4/5; escalated 1/5.
 
 let sql: pg.Client
 let org: OrgFixture
@@ -107,12 +109,14 @@ afterAll(async () => {
 describe('speed to lead stored on the lead', () => {
   it('counts business minutes across the weekend and calendar minutes beside them', async () => {
     const { rows } = await sql.query(
-      `select created_at, first_contact_at, speed_to_lead_business_minutes::float8 as business, contacted_at, sla_state
+      `select created_at, first_contact_at, speed_to_lead_business_seconds as business, speed_to_lead_calendar_seconds as calendar,
+              contacted_at, sla_state
        from public.leads where org_id = $1 and created_at = $2`, [org.orgId, times.l1Captured])
     expect(rows).toEqual([{
       created_at: times.l1Captured,
       first_contact_at: times.l1Attempt,
-      business: 45,
+      business: 45 * 60,
+      calendar: minutes(times.l1Captured, times.l1Attempt) * 60,
       contacted_at: times.l1Connected,
       sla_state: 'met',
     }])
@@ -127,9 +131,9 @@ describe('manager_metrics over the last 30 days', () => {
       leads: 5,
       first_contacted: 3,
       speed_business_p50: 20,
-      speed_business_p90: 40,
+      speed_business_p90: 45,
       speed_calendar_p50: 20,
-      speed_calendar_p90: expect.closeTo(20 + 0.8 * (weekend - 20), 6),
+      speed_calendar_p90: weekend,
       sla_met: 2,
       sla_missed: 2,
       sla_compliance: 0.5,
@@ -152,8 +156,8 @@ describe('manager_metrics over the last 30 days', () => {
     expect(groups).toEqual([
       expect.objectContaining({
         key: org.reps[0].id, label: 'metrics-rep1', leads: 2,
-        speed_business_p50: 32.5, speed_business_p90: 42.5,
-        speed_calendar_p50: (20 + weekend) / 2,
+        speed_business_p50: 20, speed_business_p90: 45,
+        speed_calendar_p50: 20, speed_calendar_p90: weekend,
         sla_met: 2, sla_missed: 0, sla_compliance: 1, contact_rate: 1, conversion_rate: 0.5, attempts_per_lead: 1.5, escalation_rate: 0,
       }),
       expect.objectContaining({
@@ -171,7 +175,7 @@ describe('manager_metrics over the last 30 days', () => {
   it('splits by source, channel and tier, with conversion by source', async () => {
     const bySource = await metrics('30d', 'source')
     expect(bySource.groups.map((g: { label: string, leads: number, speed_business_p50: number | null }) => [g.label, g.leads, g.speed_business_p50]))
-      .toEqual([['Web form', 4, 32.5], ['Phone line', 1, 2]])
+      .toEqual([['Web form', 4, 20], ['Phone line', 1, 2]])
     expect(bySource.conversion_by_source).toEqual([
       { key: org.sourceId, label: 'Web form', leads: 4, converted: 1, conversion_rate: 0.25 },
       { key: phoneSourceId, label: 'Phone line', leads: 1, converted: 0, conversion_rate: 0 },
