@@ -7,11 +7,11 @@ import type { SlaClock } from '../_shared/assignment/sla-clock.ts'
 import { appendEvents } from './events.ts'
 import type { LeadEvent } from './events.ts'
 import { escalateAt, ladderTerms } from './ladder-times.ts'
-import { LADDER_STATUSES, loadPolicies, workLeadColumns } from './lead-work.ts'
-import type { WorkLead } from './lead-work.ts'
+import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
+import type { SelectedLead, WorkLead } from './lead-work.ts'
 import { managerPush, planPush } from './push-plan.ts'
 import type { PlannedPush } from './push-plan.ts'
-import { rerouteEvent, rerouteLeads } from './reassign.ts'
+import { assignNewLeads, rerouteEvent, rerouteLeads } from './reassign.ts'
 import type { Rerouted } from './reassign.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
@@ -79,7 +79,7 @@ function eventsOf(breach: Breach, now: Date): LeadEvent[] {
 
 export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<StepOutcome<BreachCounts>> {
   const counts: BreachCounts = { breached: 0, reassigned: 0, kept: 0, fallback_queued: 0, unrouted: 0 }
-  const leads = await tx<Array<WorkLead & { sla_due_at: Date }>>`
+  const selected = await tx<Array<SelectedLead & { sla_due_at: Date }>>`
     select ${workLeadColumns(tx)}
     from public.leads l
     where l.sla_state = 'running' and l.sla_due_at <= ${now}
@@ -87,9 +87,10 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
     order by l.sla_due_at
     limit ${limit}
     for update of l skip locked`
-  if (leads.length === 0)
+  if (selected.length === 0)
     return { counts, pushes: [] }
 
+  const leads = await withTeamsAndSources(tx, selected)
   const policies = await loadPolicies(tx, leads)
   const breaches: Breach[] = leads.map((lead) => {
     const policy = policies.get(lead.sla_policy_id ?? '') ?? null
@@ -108,12 +109,12 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
     breach.rerouted = byLead.get(breach.lead.id) ?? null
 
   // The clock that breached stays on record as sla_breached_at; the owner's markers start afresh.
-  await tx`
+  // Started, not awaited: the database writes while the events are being put together.
+  const written = tx`
     update public.leads l set
       assigned_to = case when r.rerouted then r.assigned_to else l.assigned_to end,
       assigned_at = case when not r.rerouted then l.assigned_at when r.assigned_to is null then null else ${now}::timestamptz end,
       in_fallback_queue = case when r.rerouted then r.fallback else l.in_fallback_queue end,
-      status = case when r.to_rep and l.status = 'new' then 'assigned'::public.lead_status else l.status end,
       sla_started_at = coalesce(r.clock_starts_at, l.sla_started_at),
       sla_due_at = coalesce(r.due_at, l.sla_due_at),
       sla_state = 'breached',
@@ -122,8 +123,12 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
       sla_escalated_at = null
     from jsonb_to_recordset(${tx.json(breaches.map(ownerRow))})
       as r (id uuid, rerouted boolean, assigned_to uuid, fallback boolean, to_rep boolean, clock_starts_at timestamptz, due_at timestamptz)
-    where l.id = r.id`
-  await appendEvents(tx, breaches.flatMap(breach => eventsOf(breach, now)))
+    where l.id = r.id`.execute()
+  await Promise.all([
+    written,
+    assignNewLeads(tx, breaches.flatMap(({ lead, rerouted }) => rerouted?.outcome.toRep && lead.status === 'new' ? [lead.id] : [])),
+    appendEvents(tx, breaches.flatMap(breach => eventsOf(breach, now))),
+  ])
 
   for (const { lead, rerouted: result } of breaches) {
     counts.breached += 1

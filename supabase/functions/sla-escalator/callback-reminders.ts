@@ -3,14 +3,14 @@
 // callback time (private.callback_reminders), while it is less than a day overdue: a later buzz
 // about it helps nobody.
 import { appendEvents } from './events.ts'
-import { workLeadColumns } from './lead-work.ts'
-import type { WorkLead } from './lead-work.ts'
+import { withTeamsAndSources, workLeadColumns } from './lead-work.ts'
+import type { SelectedLead } from './lead-work.ts'
 import { planPush } from './push-plan.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
 export const CALLBACK_REMINDER_HORIZON_MS = 24 * 60 * 60 * 1000
 
-type CallbackLead = WorkLead & { assigned_to: string, callback_at: Date }
+type CallbackLead = SelectedLead & { assigned_to: string, callback_at: Date }
 
 export async function remindCallbacks({ tx, now, limit }: StepContext): Promise<StepOutcome<{ callbacks_reminded: number }>> {
   const candidates = await tx<CallbackLead[]>`
@@ -36,7 +36,7 @@ export async function remindCallbacks({ tx, now, limit }: StepContext): Promise<
     on conflict do nothing
     returning lead_id`
   const mine = new Set(recorded.map(row => row.lead_id))
-  const due = candidates.filter(lead => mine.has(lead.id))
+  const due = await withTeamsAndSources(tx, candidates.filter(lead => mine.has(lead.id)))
   await appendEvents(tx, due.map(lead => ({
     lead_id: lead.id,
     org_id: lead.org_id,

@@ -4,15 +4,15 @@
 import { ladderTerms, escalateAt } from './ladder-times.ts'
 import { notContactedSinceBreach } from './contact-since-breach.ts'
 import { appendEvents } from './events.ts'
-import { LADDER_STATUSES, loadPolicies, workLeadColumns } from './lead-work.ts'
-import type { WorkLead } from './lead-work.ts'
+import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
+import type { SelectedLead } from './lead-work.ts'
 import { managerPush } from './push-plan.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
 export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<StepOutcome<{ escalated: number }>> {
   // The SQL bound is in real time (a business minute never passes faster than a real one); the
   // exact time, in business minutes of the policy's calendar, is checked below.
-  const candidates = await tx<WorkLead[]>`
+  const selected = await tx<SelectedLead[]>`
     select ${workLeadColumns(tx)}
     from public.leads l
     left join public.sla_policies p on p.id = l.sla_policy_id
@@ -27,9 +27,10 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
     order by l.sla_breached_at
     limit ${limit}
     for update of l skip locked`
-  if (candidates.length === 0)
+  if (selected.length === 0)
     return { counts: { escalated: 0 }, pushes: [] }
 
+  const candidates = await withTeamsAndSources(tx, selected)
   const policies = await loadPolicies(tx, candidates)
   const due = candidates.flatMap((lead) => {
     const terms = ladderTerms(policies.get(lead.sla_policy_id ?? '') ?? null, { startedAt: lead.sla_started_at ?? lead.sla_due_at!, dueAt: lead.sla_due_at! })
@@ -40,7 +41,8 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
     return { counts: { escalated: 0 }, pushes: [] }
 
   const owners = due.map(({ lead }) => ({ id: lead.id, owner: lead.fallback_owner_id }))
-  await tx`
+  // Started, not awaited: the database writes while the events are being put together.
+  const written = tx`
     update public.leads l set
       in_fallback_queue = true,
       assigned_to = r.owner,
@@ -48,8 +50,8 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       sla_state = 'escalated',
       sla_escalated_at = ${now}
     from jsonb_to_recordset(${tx.json(owners)}) as r (id uuid, owner uuid)
-    where l.id = r.id`
-  await appendEvents(tx, due.map(({ lead, at, factor }) => ({
+    where l.id = r.id`.execute()
+  const events = appendEvents(tx, due.map(({ lead, at, factor }) => ({
     lead_id: lead.id,
     org_id: lead.org_id,
     type: 'escalated',
@@ -64,5 +66,6 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       reason: `no contact attempt within ${factor}x the SLA window: moved to the fallback queue`,
     },
   })))
+  await Promise.all([written, events])
   return { counts: { escalated: due.length }, pushes: due.flatMap(({ lead }) => managerPush(lead, null)) }
 }

@@ -1,6 +1,6 @@
-// The leads a run works on, read and locked in one statement per step: what routing, the ladder,
-// the events and the push payloads need, with FOR UPDATE SKIP LOCKED so that overlapping runs
-// each take different leads and never wait for one another.
+// The leads a run works on, read and locked in one statement per step (FOR UPDATE SKIP LOCKED, so
+// that overlapping runs each take different leads and never wait for one another), with what
+// routing, the ladder, the events and the push payloads need.
 import type { SlaPolicyRow } from '../_shared/assignment/sla-clock.ts'
 import type { Tx } from '../_shared/db/postgres.ts'
 import type { Tier } from '../_shared/domain/scoring.ts'
@@ -37,16 +37,42 @@ export interface WorkLead {
   fallback_owner_id: string | null
 }
 
-/** The select list of WorkLead over `public.leads l`; scalar subqueries keep FOR UPDATE on the lead alone. */
+/** The columns a step selects over `public.leads l`; `withTeamsAndSources` adds the rest of WorkLead. */
 export function workLeadColumns(tx: Tx) {
   return tx`
     l.id, l.org_id, l.team_id, l.source_id, l.tier, l.score, l.domain, l.country, l.region, l.product_interest,
     l.language, l.status, l.assigned_to, l.in_fallback_queue, l.sla_policy_id, l.sla_started_at, l.sla_due_at,
     l.sla_breached_at, l.callback_at, l.full_name, l.email, l.phone, l.company,
-    coalesce(l.reengaged_at, l.created_at) as waiting_since,
-    (select s.name from public.lead_sources s where s.id = l.source_id) as source_name,
-    (select m.id from public.teams t join public.members m on m.id = t.manager_id and m.active where t.id = l.team_id) as manager_id,
-    (select t.fallback_owner_id from public.teams t where t.id = l.team_id) as fallback_owner_id`
+    coalesce(l.reengaged_at, l.created_at) as waiting_since`
+}
+
+export type SelectedLead = Omit<WorkLead, 'source_name' | 'manager_id' | 'fallback_owner_id'>
+
+/**
+ * Completes selected leads with their source's name and their team's active manager and fallback
+ * owner: one read of the few teams and sources involved rather than subqueries per lead.
+ */
+export async function withTeamsAndSources<T extends SelectedLead>(tx: Tx, leads: readonly T[]): Promise<Array<T & WorkLead>> {
+  const teamIds = [...new Set(leads.flatMap(lead => lead.team_id === null ? [] : [lead.team_id]))]
+  const sourceIds = [...new Set(leads.flatMap(lead => lead.source_id === null ? [] : [lead.source_id]))]
+  const [teams, sources] = await Promise.all([
+    tx<{ id: string, manager_id: string | null, fallback_owner_id: string | null }[]>`
+      select t.id, m.id as manager_id, t.fallback_owner_id
+      from public.teams t left join public.members m on m.id = t.manager_id and m.active
+      where t.id = any(${tx.array(teamIds)}::uuid[])`,
+    tx<{ id: string, name: string }[]>`select id, name from public.lead_sources where id = any(${tx.array(sourceIds)}::uuid[])`,
+  ])
+  const teamById = new Map(teams.map(team => [team.id, team]))
+  const sourceName = new Map(sources.map(source => [source.id, source.name]))
+  return leads.map((lead) => {
+    const team = lead.team_id === null ? undefined : teamById.get(lead.team_id)
+    return {
+      ...lead,
+      source_name: lead.source_id === null ? null : sourceName.get(lead.source_id) ?? null,
+      manager_id: team?.manager_id ?? null,
+      fallback_owner_id: team?.fallback_owner_id ?? null,
+    }
+  })
 }
 
 /** Statuses in which a lead still waits for its first call: the ladder only climbs for these. */

@@ -2,6 +2,10 @@
 // subscriptions of everyone concerned, one insert for the alerts nobody can receive (no device,
 // no VAPID keys), and web-push sends with a bounded number in flight, each recorded with
 // recordPushOutcomes like every other alert.
+//
+// A member gets at most MAX_PUSHES_PER_MEMBER of a run's pushes, the most urgent first. When a
+// burst of leads breaches at once, a phone buzzing hundreds of times helps nobody (the board
+// lists them all) and push services throttle a device that is sent that many.
 import type { Sql } from '../_shared/db/postgres.ts'
 import type { PushOutcomeDb, StoredPushSubscription } from '../_shared/push/record-push-outcomes.ts'
 import { recordPushOutcomes } from '../_shared/push/record-push-outcomes.ts'
@@ -27,6 +31,25 @@ export interface PushTally {
   no_subscription: number
   /** Not sent: VAPID keys are not configured. */
   pending: number
+  /** Not sent: past the member's share of this run (MAX_PUSHES_PER_MEMBER). */
+  held_back: number
+}
+
+export const MAX_PUSHES_PER_MEMBER = 10
+
+const tierRank = { HOT: 0, WARM: 1, COLD: 2 } as const
+
+/** The pushes to send: per member the MAX_PUSHES_PER_MEMBER most urgent (HOT first, then by score), in run order. */
+export function withinMemberShare(pushes: readonly PlannedPush[]): PlannedPush[] {
+  const urgency = (push: PlannedPush) => tierRank[push.payload.tier] * 1000 - push.score
+  const ranked = pushes.map((push, index) => ({ push, index })).sort((a, b) => urgency(a.push) - urgency(b.push) || a.index - b.index)
+  const taken = new Map<string, number>()
+  const kept = ranked.filter(({ push }) => {
+    const count = taken.get(push.memberId) ?? 0
+    taken.set(push.memberId, count + 1)
+    return count < MAX_PUSHES_PER_MEMBER
+  })
+  return kept.sort((a, b) => a.index - b.index).map(({ push }) => push)
 }
 
 // Each send waits on a push service; this many at a time keeps a large run from opening thousands of sockets.
@@ -46,8 +69,9 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
 }
 
 /** Sends `pushes` and records every outcome in the leads' events; never throws for a push that fails. */
-export async function deliverPushes(sql: Sql, sender: PushSender | null, pushes: readonly PlannedPush[]): Promise<PushTally> {
-  const tally: PushTally = { sent: 0, failed: 0, no_subscription: 0, pending: 0 }
+export async function deliverPushes(sql: Sql, sender: PushSender | null, planned: readonly PlannedPush[]): Promise<PushTally> {
+  const pushes = withinMemberShare(planned)
+  const tally: PushTally = { sent: 0, failed: 0, no_subscription: 0, pending: 0, held_back: planned.length - pushes.length }
   if (pushes.length === 0)
     return tally
   const now = new Date()

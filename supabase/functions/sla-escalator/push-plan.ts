@@ -9,6 +9,8 @@ export interface PlannedPush {
   payload: LeadPushPayload
   /** Bounds the push's TTL (ISO); null for the longest allowed. */
   slaDueAt: string | null
+  /** The lead's score: with its tier, which of a member's pushes go first. */
+  score: number
 }
 
 /** A push about `lead` to `memberId`. */
@@ -18,6 +20,7 @@ export function planPush(lead: WorkLead, memberId: string, kind: LeadPushKind, s
     orgId: lead.org_id,
     kind,
     slaDueAt: slaDueAt?.toISOString() ?? null,
+    score: lead.score,
     payload: {
       kind,
       leadId: lead.id,

@@ -89,6 +89,18 @@ export async function rerouteLeads(tx: Tx, items: readonly RerouteItem[], now: D
   return results
 }
 
+/**
+ * New leads given to a rep become 'assigned'. A separate statement for just those leads: setting
+ * status in the big updates would run the status-transition trigger for every lead.
+ */
+export async function assignNewLeads(tx: Tx, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0)
+    return
+  await tx`
+    update public.leads set status = 'assigned'
+    where id = any(${tx.array([...ids])}::uuid[]) and status = 'new'`
+}
+
 /** The assignment event of a rerouted lead, as assignLead writes it. */
 export function rerouteEvent(rerouted: Rerouted, now: Date) {
   const { item, outcome } = rerouted

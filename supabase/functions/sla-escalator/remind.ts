@@ -5,16 +5,16 @@
 import { appendEvents } from './events.ts'
 import { notContactedSinceBreach } from './contact-since-breach.ts'
 import { ladderTerms, remindAt } from './ladder-times.ts'
-import { LADDER_STATUSES, loadPolicies, workLeadColumns } from './lead-work.ts'
-import type { WorkLead } from './lead-work.ts'
+import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
+import type { SelectedLead } from './lead-work.ts'
 import { planPush } from './push-plan.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
-type ClockedLead = WorkLead & { assigned_to: string, sla_started_at: Date, sla_due_at: Date }
+type ClockedLead = SelectedLead & { assigned_to: string, sla_started_at: Date, sla_due_at: Date }
 
 export async function remindOwners({ tx, now, limit }: StepContext): Promise<StepOutcome<{ reminded: number }>> {
   // Real-time bound in SQL, business-minute time below (see escalate.ts).
-  const candidates = await tx<ClockedLead[]>`
+  const selected = await tx<ClockedLead[]>`
     select ${workLeadColumns(tx)}
     from public.leads l
     left join public.sla_policies p on p.id = l.sla_policy_id
@@ -30,9 +30,10 @@ export async function remindOwners({ tx, now, limit }: StepContext): Promise<Ste
     order by l.sla_started_at
     limit ${limit}
     for update of l skip locked`
-  if (candidates.length === 0)
+  if (selected.length === 0)
     return { counts: { reminded: 0 }, pushes: [] }
 
+  const candidates = await withTeamsAndSources(tx, selected)
   const policies = await loadPolicies(tx, candidates)
   const due = candidates.flatMap((lead) => {
     const terms = ladderTerms(policies.get(lead.sla_policy_id ?? '') ?? null, { startedAt: lead.sla_started_at, dueAt: lead.sla_due_at })

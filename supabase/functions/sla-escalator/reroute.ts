@@ -3,10 +3,10 @@
 // the lead's team, are routed again (their SLA clock keeps running) and the new owner is alerted.
 // Reps on a break keep their leads.
 import { appendEvents } from './events.ts'
-import { workLeadColumns } from './lead-work.ts'
-import type { WorkLead } from './lead-work.ts'
+import { withTeamsAndSources, workLeadColumns } from './lead-work.ts'
+import type { SelectedLead } from './lead-work.ts'
 import { planPush } from './push-plan.ts'
-import { rerouteEvent, rerouteLeads } from './reassign.ts'
+import { assignNewLeads, rerouteEvent, rerouteLeads } from './reassign.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
 export interface RerouteCounts extends Record<string, number> {
@@ -15,12 +15,12 @@ export interface RerouteCounts extends Record<string, number> {
   fallback_queued: number
 }
 
-type AwayLead = WorkLead & { team_id: string, assigned_to: string, trigger: string }
+type AwayLead = SelectedLead & { team_id: string, assigned_to: string, trigger: string }
 
 export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): Promise<StepOutcome<RerouteCounts>> {
   const counts: RerouteCounts = { rerouted: 0, fallback_queued: 0 }
   // From the members (few) to their leads (by owner index), not the other way round.
-  const leads = await tx<AwayLead[]>`
+  const selected = await tx<AwayLead[]>`
     with owners as (
       select m.id, m.team_id, m.active, m.role, m.availability,
              m.role = 'rep' and m.active and m.availability <> 'off' and m.working_hours is not null
@@ -40,24 +40,28 @@ export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): P
     order by l.created_at
     limit ${limit}
     for update of l skip locked`
-  if (leads.length === 0)
+  if (selected.length === 0)
     return { counts, pushes: [] }
+  const leads = await withTeamsAndSources(tx, selected)
 
   const rerouted = await rerouteLeads(tx, leads.map(lead => ({ lead, trigger: lead.trigger, slaDueAt: lead.sla_due_at, slaNote: null })), now)
-  await tx`
+  const written = tx`
     update public.leads l set
       assigned_to = r.assigned_to,
       assigned_at = case when r.assigned_to is null then null else ${now}::timestamptz end,
-      in_fallback_queue = r.fallback,
-      status = case when r.to_rep and l.status = 'new' then 'assigned'::public.lead_status else l.status end
+      in_fallback_queue = r.fallback
     from jsonb_to_recordset(${tx.json(rerouted.map(({ item, outcome }) => ({
       id: item.lead.id,
       assigned_to: outcome.assignedTo,
       fallback: outcome.fallback,
       to_rep: outcome.toRep,
     })))}) as r (id uuid, assigned_to uuid, fallback boolean, to_rep boolean)
-    where l.id = r.id`
-  await appendEvents(tx, rerouted.map(result => rerouteEvent(result, now)))
+    where l.id = r.id`.execute()
+  await Promise.all([
+    written,
+    assignNewLeads(tx, rerouted.flatMap(({ item, outcome }) => outcome.toRep && item.lead.status === 'new' ? [item.lead.id] : [])),
+    appendEvents(tx, rerouted.map(result => rerouteEvent(result, now))),
+  ])
 
   for (const { outcome } of rerouted) {
     if (outcome.fallback)

@@ -67,7 +67,7 @@ export async function runEscalator(deps: RunDeps, now: Date): Promise<RunSummary
   const pushStarted = performance.now()
   const tally = await deliverPushes(deps.sql, deps.sender, pushes).catch((error) => {
     console.error('sla-escalator: sending pushes failed:', error)
-    return { sent: 0, failed: pushes.length, no_subscription: 0, pending: 0 }
+    return { sent: 0, failed: pushes.length, no_subscription: 0, pending: 0, held_back: 0 }
   })
   return {
     now: now.toISOString(),

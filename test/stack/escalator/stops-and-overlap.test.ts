@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signedInClient, sqlClient } from '../../support/clients.ts'
+import { MAX_PUSHES_PER_MEMBER } from '../../../supabase/functions/sla-escalator/push-delivery.ts'
 import { createOrgFixture } from '../database/fixture.ts'
 import type { OrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, eventsOf, ladderTypes, leadRow, runEscalator } from './support.ts'
@@ -89,10 +90,23 @@ describe('two runs at once', () => {
     expect(rows.filter(row => row.type === 'breached').map(row => row.n)).toEqual(Array(40).fill(1))
     expect(rows.filter(row => row.type === 'reassigned').map(row => row.n)).toEqual(Array(40).fill(1))
     expect(rows.filter(row => row.type === 'reminded' || row.type === 'escalated')).toEqual([])
-    const { rows: pushes } = await sql.query<{ n: number }>(
-      `select count(*)::int as n from public.lead_events where lead_id = any($1) and type = 'push_failed' and details->>'kind' = 'reassigned'`,
+    // One alert per lead at most, and no rep sent more than their share of a run.
+    const { rows: pushes } = await sql.query<{ lead_id: string, member_id: string, n: number }>(
+      `select lead_id, details->>'member_id' as member_id, count(*)::int as n from public.lead_events
+       where lead_id = any($1) and type = 'push_failed' and details->>'kind' = 'reassigned' group by 1, 2`,
       [leads.map(lead => lead.id)])
-    expect(pushes[0]!.n).toBe(40)
+    expect(pushes.every(push => push.n === 1)).toBe(true)
+    const perRep = new Map<string, number>()
+    for (const push of pushes)
+      perRep.set(push.member_id, (perRep.get(push.member_id) ?? 0) + 1)
+    // Each of the two runs has its own share.
+    expect([...perRep.values()].every(count => count <= 2 * MAX_PUSHES_PER_MEMBER)).toBe(true)
+    // 80 alerts planned (the new owner's and the manager's per lead): each recorded once or held back.
+    const tally = (key: 'no_subscription' | 'held_back' | 'sent' | 'failed' | 'pending') => runs[0]!.pushes[key] + runs[1]!.pushes[key]
+    expect(tally('no_subscription') + tally('held_back') + tally('sent') + tally('failed') + tally('pending')).toBe(80)
+    const { rows: [recorded] } = await sql.query<{ n: number }>(
+      `select count(*)::int as n from public.lead_events where lead_id = any($1) and type = 'push_failed'`, [leads.map(lead => lead.id)])
+    expect(recorded!.n).toBe(tally('no_subscription'))
     for (const lead of leads) {
       const row = await leadRow(sql, lead.id)
       expect(row.sla_state).toBe('breached')
