@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startStack } from '../../supabase/local/stack.ts'
 import type { Stack } from '../../supabase/local/stack.ts'
+import { escalatorBench } from './escalator.ts'
 import { foundationBench } from './foundation.ts'
 import { ingestBench } from './ingest.ts'
 import { managerBench } from './manager.ts'
@@ -16,6 +17,8 @@ import type { BenchRow } from './table.ts'
 const benches: Record<string, (stack: Stack) => Promise<BenchRow[]>> = {
   foundation: foundationBench,
   ingest: ingestBench,
+  // Before queue: the escalator's real-clock run should not first have to work through its million leads.
+  escalator: escalatorBench,
   queue: queueBench,
   push: pushBench,
   pwa: pwaBench,
