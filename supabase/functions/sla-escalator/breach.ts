@@ -121,7 +121,7 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
       sla_breached_at = l.sla_due_at,
       sla_reminded_at = null,
       sla_escalated_at = null
-    from jsonb_to_recordset(${tx.json(breaches.map(ownerRow))})
+    from json_to_recordset(${JSON.stringify(breaches.map(ownerRow))}::text::json)
       as r (id uuid, rerouted boolean, assigned_to uuid, fallback boolean, to_rep boolean, clock_starts_at timestamptz, due_at timestamptz)
     where l.id = r.id`.execute()
   await Promise.all([

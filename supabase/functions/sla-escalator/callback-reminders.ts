@@ -31,7 +31,7 @@ export async function remindCallbacks({ tx, now, limit }: StepContext): Promise<
   const recorded = await tx<{ lead_id: string }[]>`
     insert into private.callback_reminders (lead_id, callback_at, reminded_at)
     select r.lead_id, r.callback_at, ${now}
-    from jsonb_to_recordset(${tx.json(candidates.map(lead => ({ lead_id: lead.id, callback_at: lead.callback_at.toISOString() })))})
+    from json_to_recordset(${JSON.stringify(candidates.map(lead => ({ lead_id: lead.id, callback_at: lead.callback_at.toISOString() })))}::text::json)
       as r (lead_id uuid, callback_at timestamptz)
     on conflict do nothing
     returning lead_id`

@@ -49,7 +49,7 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       assigned_at = case when r.owner is null then null else ${now}::timestamptz end,
       sla_state = 'escalated',
       sla_escalated_at = ${now}
-    from jsonb_to_recordset(${tx.json(owners)}) as r (id uuid, owner uuid)
+    from json_to_recordset(${JSON.stringify(owners)}::text::json) as r (id uuid, owner uuid)
     where l.id = r.id`.execute()
   const events = appendEvents(tx, due.map(({ lead, at, factor }) => ({
     lead_id: lead.id,

@@ -50,12 +50,12 @@ export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): P
       assigned_to = r.assigned_to,
       assigned_at = case when r.assigned_to is null then null else ${now}::timestamptz end,
       in_fallback_queue = r.fallback
-    from jsonb_to_recordset(${tx.json(rerouted.map(({ item, outcome }) => ({
+    from json_to_recordset(${JSON.stringify(rerouted.map(({ item, outcome }) => ({
       id: item.lead.id,
       assigned_to: outcome.assignedTo,
       fallback: outcome.fallback,
       to_rep: outcome.toRep,
-    })))}) as r (id uuid, assigned_to uuid, fallback boolean, to_rep boolean)
+    })))}::text::json) as r (id uuid, assigned_to uuid, fallback boolean, to_rep boolean)
     where l.id = r.id`.execute()
   await Promise.all([
     written,
