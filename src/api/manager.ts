@@ -1,7 +1,8 @@
 // The manager's board and metrics: typed calls to the RPCs of
 // supabase/migrations/20261125000200_manager_board.sql and 20261125000300_manager_metrics.sql,
 // and the live changes that tell the board to look again.
-import { unwrap } from './errors'
+import { FunctionsHttpError } from '@supabase/supabase-js'
+import { ApiError, errorKind, unwrap } from './errors'
 import type { LiveStatus } from './live'
 import type { MemberRole } from './member'
 import { supabase } from './supabase'
@@ -125,12 +126,13 @@ export interface ManagerMetrics {
   aging: AgingBucket[]
 }
 
-/** What nudge_lead_owner() answers. */
+/** What the manager-nudge function answers: the 'nudged' event, and how the push to the owner went. */
 export interface NudgeResult {
   event_id: number
   lead_id: string
   owner_id: string
   occurred_at: string
+  push: 'sent' | 'failed' | 'no_subscription' | 'pending'
 }
 
 /** The live board of the caller's organization (managers and admins only). */
@@ -148,9 +150,21 @@ export async function reassignLead(leadId: string, toMemberId: string, reason: s
   await unwrap<unknown>(db.rpc('reassign_lead', { lead_id: leadId, to_member_id: toMemberId, reason }))
 }
 
-/** Asks the lead's owner to act on it now; recorded as a 'nudged' event. */
-export function nudgeLeadOwner(leadId: string, message: string | null = null): Promise<NudgeResult> {
-  return unwrap<NudgeResult>(db.rpc('nudge_lead_owner', { lead_id: leadId, message }))
+/** The error an edge function answered (`{"error": {"code", "message"}}`), as an ApiError. */
+async function functionError(error: Error): Promise<ApiError> {
+  if (!(error instanceof FunctionsHttpError))
+    return new ApiError('network', error.message, 0, '', { cause: error })
+  const response = error.context as Response
+  const body = await response.json().catch(() => null) as { error?: { code?: string, message?: string } } | null
+  return new ApiError(errorKind(response.status), body?.error?.message ?? error.message, response.status, body?.error?.code ?? '', { cause: error })
+}
+
+/** Asks the lead's owner to act on it now: a 'nudged' event and a push to the owner's devices. */
+export async function nudgeLeadOwner(leadId: string, message: string | null = null): Promise<NudgeResult> {
+  const { data, error } = await supabase.functions.invoke<NudgeResult>('manager-nudge', { body: { lead_id: leadId, message } })
+  if (error)
+    throw await functionError(error)
+  return data!
 }
 
 /**

@@ -155,12 +155,11 @@ export const useBoardStore = defineStore('board', () => {
     live.value = 'off'
   }
 
-  async function act(leadId: string, work: () => Promise<unknown>, done: string): Promise<boolean> {
+  async function act<T>(leadId: string, work: () => Promise<T>, done: (result: T) => string): Promise<boolean> {
     busyLeadIds.value = [...busyLeadIds.value, leadId]
     message.value = ''
     try {
-      await work()
-      message.value = done
+      message.value = done(await work())
       await refresh()
       return true
     }
@@ -176,7 +175,7 @@ export const useBoardStore = defineStore('board', () => {
   /** Gives the lead to `to`; lands in the lead's events as 'reassigned'. */
   function reassign(lead: BoardLead, to: TeamMemberStatus): Promise<boolean> {
     return act(lead.lead_id, () => reassignLead(lead.lead_id, to.member_id, 'reassigned from the manager board'),
-      `${lead.name} is now with ${to.full_name}.`)
+      () => `${lead.name} is now with ${to.full_name}.`)
   }
 
   /** Makes the signed-in manager the lead's owner; lands in the lead's events as 'reassigned'. */
@@ -185,13 +184,19 @@ export const useBoardStore = defineStore('board', () => {
     if (!me)
       return Promise.resolve(false)
     return act(lead.lead_id, () => reassignLead(lead.lead_id, me.id, 'taken over from the manager board'),
-      `You took over ${lead.name}. It is in your queue now.`)
+      () => `You took over ${lead.name}. It is in your queue now.`)
   }
 
-  /** Asks the owner to act on the lead now; lands in the lead's events as 'nudged'. */
+  /** Asks the owner to act on the lead now (a push to their phone); lands in the lead's events as 'nudged'. */
   function nudge(lead: BoardLead): Promise<boolean> {
-    return act(lead.lead_id, () => nudgeLeadOwner(lead.lead_id),
-      `${lead.owner_name ?? 'The owner'} was nudged about ${lead.name}.`)
+    const owner = lead.owner_name ?? 'The owner'
+    return act(lead.lead_id, () => nudgeLeadOwner(lead.lead_id), ({ push }) => {
+      if (push === 'sent')
+        return `${owner} was nudged about ${lead.name}.`
+      if (push === 'no_subscription')
+        return `${owner} was nudged about ${lead.name} (on the lead only: no phone of theirs has alerts on).`
+      return `${owner} was nudged about ${lead.name} (on the lead only: the alert could not be sent).`
+    })
   }
 
   function $reset(): void {

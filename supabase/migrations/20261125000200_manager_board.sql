@@ -154,8 +154,8 @@ $$;
 /*
  * nudge_lead_owner(lead_id, message): a manager asks the owner of an open lead of their
  * organization to act on it now. Appends a 'nudged' event (who, to whom, the message) and
- * answers {event_id, lead_id, owner_id, occurred_at}; the manager-actions function sends the
- * owner a push for it.
+ * answers {event_id, lead_id, owner_id, occurred_at}. The manager-nudge edge function calls it as
+ * the manager, then sends the owner a push.
  */
 create function public.nudge_lead_owner(lead_id uuid, message text default null) returns jsonb
 language plpgsql volatile security definer set search_path = '' as $$

@@ -137,10 +137,14 @@ describe('the board store', () => {
     expect(await store.reassign(lead, rep2)).toBe(true)
     expect(manager.reassignLead).toHaveBeenLastCalledWith('lead-1', 'rep-2', 'reassigned from the manager board')
     expect(store.message).toBe('Ada Risk is now with Sam Patel.')
+    manager.nudgeLeadOwner.mockResolvedValueOnce({ event_id: 1, lead_id: 'lead-1', owner_id: 'rep-1', occurred_at: '', push: 'sent' })
     expect(await store.nudge(lead)).toBe(true)
     expect(manager.nudgeLeadOwner).toHaveBeenCalledWith('lead-1')
     expect(store.message).toBe('Riley Chen was nudged about Ada Risk.')
-    expect(manager.fetchBoard).toHaveBeenCalledTimes(4)
+    manager.nudgeLeadOwner.mockResolvedValueOnce({ event_id: 2, lead_id: 'lead-1', owner_id: 'rep-1', occurred_at: '', push: 'no_subscription' })
+    await store.nudge(lead)
+    expect(store.message).toBe('Riley Chen was nudged about Ada Risk (on the lead only: no phone of theirs has alerts on).')
+    expect(manager.fetchBoard).toHaveBeenCalledTimes(5)
   })
 
   it('says what the server refused and frees the lead\'s buttons', async () => {
