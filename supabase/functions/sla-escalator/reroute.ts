@@ -19,26 +19,37 @@ type AwayLead = SelectedLead & { team_id: string, assigned_to: string, trigger: 
 
 export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): Promise<StepOutcome<RerouteCounts>> {
   const counts: RerouteCounts = { rerouted: 0, fallback_queued: 0 }
-  // From the members (few) to their leads (by owner index), not the other way round.
-  const selected = await tx<AwayLead[]>`
-    with owners as (
-      select m.id, m.team_id, m.active, m.role, m.availability,
-             m.role = 'rep' and m.active and m.availability <> 'off' and m.working_hours is not null
-               and not private.within_weekly_hours(m.time_zone, m.working_hours, '{}'::date[], ${now}) as off_hours
+  // From the members (few, each judged once) to their unworked leads, read from the index alone:
+  // present reps are looked at only for leads of a team they are not in.
+  const found = await tx<{ id: string, owner: string, trigger: string }[]>`
+    with owners as materialized (
+      select m.id, m.team_id,
+             case when not m.active then 'owner_inactive'
+                  when m.role <> 'rep' then null
+                  when m.team_id is null then 'owner_left_team'
+                  when m.availability = 'off' then 'owner_off_shift'
+                  when m.working_hours is not null
+                       and not private.within_weekly_hours(m.time_zone, m.working_hours, '{}'::date[], ${now})
+                    then 'owner_outside_working_hours'
+             end as away
       from public.members m
       where not m.active or m.role = 'rep'
     )
-    select ${workLeadColumns(tx)},
-           case when not o.active then 'owner_inactive'
-                when o.team_id is distinct from l.team_id then 'owner_left_team'
-                when o.availability = 'off' then 'owner_off_shift'
-                else 'owner_outside_working_hours' end as trigger
+    select l.id, o.id as owner, coalesce(o.away, 'owner_left_team') as trigger
     from owners o
     join public.leads l on l.assigned_to = o.id
     where l.status in ('new', 'assigned') and not l.is_spam and not l.in_fallback_queue and l.team_id is not null
-      and (not o.active or (o.role = 'rep' and (o.team_id is distinct from l.team_id or o.availability = 'off' or o.off_hours)))
+      and (o.away is not null or l.team_id is distinct from o.team_id)
+    limit ${limit}`
+  if (found.length === 0)
+    return { counts, pushes: [] }
+  // Then those leads, locked, if they are still unworked with the same owner.
+  const selected = await tx<AwayLead[]>`
+    select ${workLeadColumns(tx)}, r.trigger
+    from json_to_recordset(${JSON.stringify(found)}::text::json) as r (id uuid, owner uuid, trigger text)
+    join public.leads l on l.id = r.id and l.assigned_to = r.owner
+    where l.status in ('new', 'assigned') and not l.is_spam and not l.in_fallback_queue
     order by l.created_at
-    limit ${limit}
     for update of l skip locked`
   if (selected.length === 0)
     return { counts, pushes: [] }

@@ -46,12 +46,12 @@ describe('a lead arriving Friday evening, after New York hours', () => {
 })
 
 describe('owners who are not there', () => {
-  it('moves a deactivated rep\'s and an off-shift rep\'s unworked leads, keeping their clocks; a rep on a break keeps theirs', async () => {
-    const org = await createOrgFixture(sql, 'owners', { reps: 4 })
-    const [gone, off, resting, present] = org.reps
+  it('moves the unworked leads of a deactivated rep, an off-shift rep and a rep moved to another team, keeping their clocks; a rep on a break keeps theirs', async () => {
+    const org = await createOrgFixture(sql, 'owners', { reps: 5 })
+    const [gone, off, moved, resting, present] = org.reps
     // Only `present` can take leads once the others are away; assign one lead to each of the first three.
     const leadOf = new Map<string, Awaited<ReturnType<typeof assignedLead>>>()
-    for (const owner of [gone!, off!, resting!]) {
+    for (const owner of [gone!, off!, moved!, resting!]) {
       await sql.query(`update public.members set availability = case when id = $1 then 'on_shift' else 'off' end::public.member_availability where team_id = $2 and role = 'rep'`, [owner.id, org.teamId])
       leadOf.set(owner.id, await assignedLead(sql, org, at('2025-02-03T15:00:00Z'), { tier: 'COLD' }))
       expect(leadOf.get(owner.id)!.assignedTo).toBe(owner.id)
@@ -60,11 +60,13 @@ describe('owners who are not there', () => {
     await sql.query('update public.members set active = false where id = $1', [gone!.id])
     await sql.query(`update public.members set availability = 'off' where id = $1`, [off!.id])
     await sql.query(`update public.members set availability = 'break' where id = $1`, [resting!.id])
+    const { rows: [otherTeam] } = await sql.query<{ id: string }>(`insert into public.teams (org_id, name) values ($1, 'Field sales') returning id`, [org.orgId])
+    await sql.query('update public.members set team_id = $1 where id = $2', [otherTeam!.id, moved!.id])
 
     const run = await runEscalator('2025-02-03T15:05:00Z')
-    expect(run.steps.reroute!.counts.rerouted).toBeGreaterThanOrEqual(2)
+    expect(run.steps.reroute!.counts.rerouted).toBeGreaterThanOrEqual(3)
 
-    for (const [owner, trigger] of [[gone!, 'owner_inactive'], [off!, 'owner_off_shift']] as const) {
+    for (const [owner, trigger] of [[gone!, 'owner_inactive'], [off!, 'owner_off_shift'], [moved!, 'owner_left_team']] as const) {
       const lead = leadOf.get(owner.id)!
       const row = await leadRow(sql, lead.id)
       expect(row.assigned_to).toBe(present!.id)
