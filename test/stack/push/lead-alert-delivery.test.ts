@@ -17,6 +17,8 @@ const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:ops@pronto.test
 let double: PushServiceDouble
 let sql: pg.Client
 let rep: { id: string, org_id: string }
+/** Leads this file creates in the demo org, removed afterwards so the seed's invariants hold for other files. */
+const createdLeadIds: string[] = []
 
 /** The edge functions' kind of client: service role, no generated types. */
 function serviceDb() {
@@ -47,6 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sql.query('delete from public.push_subscriptions where member_id = $1', [rep.id])
+  await sql.query('delete from public.leads where id = any($1::uuid[])', [createdLeadIds])
   await sql.end()
   await double.close()
 })
@@ -58,6 +61,7 @@ describe('a HOT lead alert to a rep with three devices', () => {
        values ($1, 'Ines Duarte', 'Atlântico Tiles', '+351912345678', 'HOT', 91) returning id, created_at`,
       [rep.org_id],
     )
+    createdLeadIds.push(lead.id)
     const [live, dead, failing] = [double.createDevice(), double.createDevice(), double.createDevice()]
     double.unsubscribe(dead)
     double.script(failing, [], { status: 503 })
