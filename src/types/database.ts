@@ -385,7 +385,8 @@ export type Database = {
           sla_started_at: string | null
           sla_state: Database["public"]["Enums"]["sla_state"]
           source_id: string | null
-          speed_to_lead_business_minutes: number | null
+          speed_to_lead_business_seconds: number | null
+          speed_to_lead_calendar_seconds: number | null
           status: Database["public"]["Enums"]["lead_status"]
           team_id: string | null
           tier: Database["public"]["Enums"]["lead_tier"]
@@ -437,7 +438,8 @@ export type Database = {
           sla_started_at?: string | null
           sla_state?: Database["public"]["Enums"]["sla_state"]
           source_id?: string | null
-          speed_to_lead_business_minutes?: number | null
+          speed_to_lead_business_seconds?: number | null
+          speed_to_lead_calendar_seconds?: number | null
           status?: Database["public"]["Enums"]["lead_status"]
           team_id?: string | null
           tier?: Database["public"]["Enums"]["lead_tier"]
@@ -489,7 +491,8 @@ export type Database = {
           sla_started_at?: string | null
           sla_state?: Database["public"]["Enums"]["sla_state"]
           source_id?: string | null
-          speed_to_lead_business_minutes?: number | null
+          speed_to_lead_business_seconds?: number | null
+          speed_to_lead_calendar_seconds?: number | null
           status?: Database["public"]["Enums"]["lead_status"]
           team_id?: string | null
           tier?: Database["public"]["Enums"]["lead_tier"]
@@ -1030,7 +1033,8 @@ export type Database = {
           sla_started_at: string | null
           sla_state: Database["public"]["Enums"]["sla_state"]
           source_id: string | null
-          speed_to_lead_business_minutes: number | null
+          speed_to_lead_business_seconds: number | null
+          speed_to_lead_calendar_seconds: number | null
           status: Database["public"]["Enums"]["lead_status"]
           team_id: string | null
           tier: Database["public"]["Enums"]["lead_tier"]
@@ -1099,7 +1103,8 @@ export type Database = {
           sla_started_at: string | null
           sla_state: Database["public"]["Enums"]["sla_state"]
           source_id: string | null
-          speed_to_lead_business_minutes: number | null
+          speed_to_lead_business_seconds: number | null
+          speed_to_lead_calendar_seconds: number | null
           status: Database["public"]["Enums"]["lead_status"]
           team_id: string | null
           tier: Database["public"]["Enums"]["lead_tier"]
