@@ -2,6 +2,7 @@
 import { createClient } from '@supabase/supabase-js'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { createPool } from '../_shared/db/postgres.ts'
+import { vapidFromEnv } from '../_shared/function-env.ts'
 import type { PushOutcomeDb } from '../_shared/push/record-push-outcomes.ts'
 import { webPushDeps } from '../_shared/push/send-push.ts'
 import { deliverPushes } from '../sla-escalator/push-delivery.ts'
@@ -20,14 +21,12 @@ const supabaseUrl = required('SUPABASE_URL')
 const anonKey = required('SUPABASE_ANON_KEY')
 const serviceRoleKey = required('SUPABASE_SERVICE_ROLE_KEY')
 const sql = createPool(required('SUPABASE_DB_URL'), { max: 4, applicationName: 'manager-nudge' })
-const vapidPublicKey = Deno.env.get('VAPID_PUBLIC_KEY')
-const vapidPrivateKey = Deno.env.get('VAPID_PRIVATE_KEY')
-const vapidSubject = Deno.env.get('VAPID_SUBJECT')
+const vapid = vapidFromEnv(name => Deno.env.get(name))
 
 let serviceClient: SupabaseClient | undefined
-const sender: PushSender | null = vapidPublicKey && vapidPrivateKey && vapidSubject
+const sender: PushSender | null = vapid
   ? {
-      vapid: { publicKey: vapidPublicKey, privateKey: vapidPrivateKey, subject: vapidSubject },
+      vapid,
       deps: webPushDeps,
       db: () => (serviceClient ??= createClient(supabaseUrl, serviceRoleKey, {
         auth: { persistSession: false, autoRefreshToken: false },
