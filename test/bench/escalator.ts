@@ -112,6 +112,7 @@ export async function escalatorBench(stack: Stack): Promise<BenchRow[]> {
     if (count(escalation.summary, 'escalate', 'escalated') !== leadCount)
       throw new Error(`expected one run to escalate ${leadCount} leads: ${JSON.stringify(escalation.summary)}`)
     console.error(`escalator: breach run ${JSON.stringify(breach.summary)}`)
+    console.error(`escalator: escalation run ${JSON.stringify(escalation.summary)}`)
 
     // 2. Real clock, local schedule, worst phase: due just after a scheduled run began.
     await drain(stack)

@@ -20,7 +20,10 @@ export async function remindOwners({ tx, now, limit }: StepContext): Promise<Ste
     left join public.sla_policies p on p.id = l.sla_policy_id
     where l.sla_reminded_at is null and l.sla_state in ('running', 'breached') and not l.in_fallback_queue
       and (l.sla_state = 'running' or l.first_contact_at is null or l.first_contact_at < l.sla_breached_at)
-      and l.sla_started_at <= ${now}
+      -- No reminder comes sooner after its clock started than the earliest any policy gives (a
+      -- lead whose policy was deleted waits that long too): this bounds the index range.
+      and l.sla_started_at <= ${now}::timestamptz
+            - (select coalesce(min(q.target_minutes * q.remind_at_pct), 0)::float8 / 100 from public.sla_policies q) * interval '1 minute'
       and l.assigned_to is not null and l.status in ${tx(LADDER_STATUSES)} and not l.is_spam
       and l.sla_due_at > ${now}
       and l.sla_started_at + make_interval(secs =>
