@@ -229,7 +229,13 @@ select d.id, '10000000-0000-4000-8000-000000000001', d.source_id, '20000000-0000
        jsonb_strip_nulls(jsonb_build_object('name', d.first_name || ' ' || d.last_name, 'email', d.email, 'phone', d.phone,
                                             'company', d.company, 'message', d.message)),
        true, d.score,
-       jsonb_build_object('fit', d.score / 2, 'intent', d.score - d.score / 2, 'reasons', jsonb_build_array('seeded demo lead')),
+       -- Shaped like the scoring module's explanation (factor, points, reason), summing to the score.
+       jsonb_build_array(
+         jsonb_build_object('factor', 'fit', 'points', d.score / 2, 'reason',
+           concat_ws(', ', coalesce(d.title, 'No title given'), d.company_size || ' employees', d.industry) || ' +' || d.score / 2),
+         jsonb_build_object('factor', 'intent', 'points', d.score - d.score / 2, 'reason',
+           case when d.message is not null then 'Wrote what they need' else 'Filled in the web form' end
+             || ' +' || (d.score - d.score / 2))),
        d.tier, d.status, d.assigned_to, case when d.assigned_to is not null then at.captured + interval '5 seconds' end,
        at.captured + make_interval(mins => d.contacted_after_minutes),
        -- Spam is never routed, so no clock runs for it.
