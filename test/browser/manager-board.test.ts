@@ -167,14 +167,14 @@ describe('the manager\'s phone', () => {
 
   it('keeps a rep out of the manager screens, saying why', async () => {
     await signInAt('/board', 'rep1@demo.pronto.test')
-    await page.getByTestId('notice').waitFor()
-    expect(new URL(page.url()).pathname).toBe('/')
-    expect(await page.getByTestId('notice').textContent()).toMatch(/for managers/)
+    // Signing in goes to /board first; the guard then sends the rep home with the notice.
+    await page.waitForURL(url => url.pathname === '/')
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/for managers/)
     expect(await page.getByRole('heading', { name: 'Team board' }).count()).toBe(0)
     expect(await page.getByRole('link', { name: 'Board' }).count()).toBe(0)
 
     await page.goto('/metrics')
-    await page.getByTestId('notice').waitFor()
-    expect(new URL(page.url()).pathname).toBe('/')
+    await page.waitForURL(url => url.pathname === '/')
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/for managers/)
   })
 })
