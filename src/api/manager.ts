@@ -7,7 +7,6 @@ import type { LiveStatus } from './live'
 import type { MemberRole } from './member'
 import { supabase } from './supabase'
 import type { LeadStatus, LeadTier, MemberAvailability, SlaState } from './types'
-import { db } from './untyped'
 
 /** A lead as the board lists it. */
 export interface BoardLead {
@@ -137,17 +136,17 @@ export interface NudgeResult {
 
 /** The live board of the caller's organization (managers and admins only). */
 export function fetchBoard(): Promise<ManagerBoard> {
-  return unwrap<ManagerBoard>(db.rpc('manager_board'))
+  return unwrap<ManagerBoard>(supabase.rpc('manager_board'))
 }
 
 /** Response figures for the leads captured in `period`, overall and split by `dimension`. */
 export function fetchMetrics(period: MetricsPeriod, dimension: MetricsDimension): Promise<ManagerMetrics> {
-  return unwrap<ManagerMetrics>(db.rpc('manager_metrics', { period, dimension }))
+  return unwrap<ManagerMetrics>(supabase.rpc('manager_metrics', { period, dimension }))
 }
 
 /** Gives the lead to another member (or the caller, to take it over); recorded as a 'reassigned' event. */
 export async function reassignLead(leadId: string, toMemberId: string, reason: string): Promise<void> {
-  await unwrap<unknown>(db.rpc('reassign_lead', { lead_id: leadId, to_member_id: toMemberId, reason }))
+  await unwrap<unknown>(supabase.rpc('reassign_lead', { lead_id: leadId, to_member_id: toMemberId, reason }))
 }
 
 /** The error an edge function answered (`{"error": {"code", "message"}}`), as an ApiError. */
