@@ -4,8 +4,8 @@ import type pg from 'pg'
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import type { LeadPushPayload } from '../../supabase/functions/_shared/push/payload.ts'
-import { describeViolations, launchBrowser, newPhoneContext, seriousViolations } from '../support/browser.ts'
-import { demoPassword, sqlClient } from '../support/clients.ts'
+import { describeViolations, launchBrowser, newPhoneContext, seriousViolations, signInFromHome } from '../support/browser.ts'
+import { sqlClient } from '../support/clients.ts'
 
 const rep1 = '30000000-0000-4000-8000-000000000011'
 const demoOrg = '10000000-0000-4000-8000-000000000001'
@@ -89,14 +89,7 @@ describe('hot-lead alerts on the rep\'s phone', () => {
     await context?.close()
   })
 
-  async function signInAsRep1(): Promise<void> {
-    await page.goto('/')
-    await page.waitForURL('**/sign-in')
-    await page.getByLabel('Email').fill('rep1@demo.pronto.test')
-    await page.getByLabel('Password').fill(demoPassword)
-    await page.getByRole('button', { name: 'Sign in' }).tap()
-    await page.getByTestId('signed-in-email').waitFor()
-  }
+  const signInAsRep1 = () => signInFromHome(page, 'rep1@demo.pronto.test')
 
   const card = () => page.getByTestId('push-card')
   const permissionRequests = () => page.evaluate(() => (window as unknown as { permissionRequests: number }).permissionRequests)

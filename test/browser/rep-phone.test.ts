@@ -1,8 +1,8 @@
 import type pg from 'pg'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations } from '../support/browser.ts'
-import { demoPassword, sqlClient } from '../support/clients.ts'
+import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations, signInFromHome } from '../support/browser.ts'
+import { sqlClient } from '../support/clients.ts'
 
 // Seeded ids (supabase/seed.sql).
 const rep1 = '30000000-0000-4000-8000-000000000011'
@@ -76,14 +76,7 @@ describe('the rep\'s phone', () => {
     await context?.close()
   })
 
-  async function signInAsRep1(): Promise<void> {
-    await page.goto('/')
-    await page.waitForURL('**/sign-in')
-    await page.getByLabel('Email').fill('rep1@demo.pronto.test')
-    await page.getByLabel('Password').fill(demoPassword)
-    await page.getByRole('button', { name: 'Sign in' }).tap()
-    await page.getByTestId('signed-in-email').waitFor()
-  }
+  const signInAsRep1 = () => signInFromHome(page, 'rep1@demo.pronto.test')
 
   /** Inserts a HOT lead assigned to rep1 with a running SLA clock, as routing would. */
   async function assignNewLead(name: string, score: number, message: string): Promise<{ id: string }> {

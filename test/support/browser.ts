@@ -3,6 +3,7 @@ import type { AxeResults, Result } from 'axe-core'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { inject } from 'vitest'
+import { demoPassword } from './clients.ts'
 
 /** Debian's Chromium; test tools cannot download their own browsers here. */
 export const chromiumPath = '/usr/bin/chromium'
@@ -63,4 +64,14 @@ export function describeViolations(violations: Result[]): string {
   return violations
     .flatMap(violation => violation.nodes.map(node => `${violation.id} (${violation.impact}): ${violation.help} at ${node.target.join(' ')}`))
     .join('\n')
+}
+
+/** Signs a seeded demo user in from the app's start page and waits until the signed-in screen shows. */
+export async function signInFromHome(page: Page, email: string): Promise<void> {
+  await page.goto('/')
+  await page.waitForURL('**/sign-in')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(demoPassword)
+  await page.getByRole('button', { name: 'Sign in' }).tap()
+  await page.getByTestId('signed-in-email').waitFor()
 }
