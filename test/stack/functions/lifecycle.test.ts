@@ -50,6 +50,8 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'pronto-functions-'))
   await writeFile(path.join(dir, 'config.toml'), '[functions.counter]\nverify_jwt = false\n\n[functions.reloads]\nverify_jwt = false\n')
+  // Written before the service watches the folder: a late file event would otherwise restart it.
+  await writeFunction('counter', pidFunction('v1'))
   service = createFunctionsService(inject('stack'), { extraFunctionsDir: dir })
   const gateway = createGateway([service])
   await new Promise<void>(resolve => gateway.listen(0, '127.0.0.1', () => resolve()))
@@ -65,7 +67,6 @@ afterAll(async () => {
 
 describe('function processes', () => {
   it('boots one process for concurrent first requests and keeps it for later ones', async () => {
-    await writeFunction('counter', pidFunction('v1'))
     const first = await Promise.all(Array.from({ length: 5 }, () => call('counter')))
     expect(new Set(first.map(answer => answer.pid)).size).toBe(1)
     expect((await call('counter')).pid).toBe(first[0].pid)
