@@ -161,8 +161,25 @@ describe('hot-lead alerts on the rep\'s phone', () => {
       registrationId = await registered
     })
 
-    function deliverPush(data: string): Promise<unknown> {
-      return cdp.send('ServiceWorker.deliverPushMessage', { origin: appUrl, registrationId, data })
+    /**
+     * Delivers a push through DevTools until the worker has shown what `shown` waits for. Under
+     * load, Chromium now and then drops a DevTools delivery before it reaches the worker (no push
+     * event fires at all), which is the harness's loss, not the app's; a real push service
+     * redelivers too. Redelivery is safe here: notifications about one thing share a tag.
+     */
+    async function deliverPush<T>(data: string, shown: () => Promise<T>, expected: (value: T) => boolean): Promise<T> {
+      let latest: T | undefined
+      for (let delivery = 1; delivery <= 3; delivery++) {
+        await cdp.send('ServiceWorker.deliverPushMessage', { origin: appUrl, registrationId, data })
+        const deadline = Date.now() + 5_000
+        while (Date.now() < deadline) {
+          latest = await shown()
+          if (expected(latest))
+            return latest
+          await new Promise(resolve => setTimeout(resolve, 100))
+        }
+      }
+      return latest as T
     }
 
     /** A tap on the notification, as Chromium would dispatch it: a NotificationEvent on the worker, for the shown notification. */
@@ -192,9 +209,7 @@ describe('hot-lead alerts on the rep\'s phone', () => {
         waitingSince: new Date(Date.now() - 3 * 60_000 - 5_000).toISOString(),
         phone: '+351912345678',
       }
-      await deliverPush(JSON.stringify(payload))
-      await expect.poll(async () => (await shownNotifications(page)).length, { timeout: 10_000 }).toBe(1)
-      const [shown] = await shownNotifications(page)
+      const [shown] = await deliverPush(JSON.stringify(payload), () => shownNotifications(page), all => all.length === 1)
       expect(shown).toEqual({
         title: 'Hot lead: Ines Duarte',
         body: 'Atlântico Tiles · Website demo form · waiting 3 min',
@@ -205,8 +220,9 @@ describe('hot-lead alerts on the rep\'s phone', () => {
       })
 
       // A repeat about the same lead replaces the first instead of piling up.
-      await deliverPush(JSON.stringify({ ...payload, kind: 'sla_reminder' }))
-      await expect.poll(async () => (await shownNotifications(page)).map(n => n.title), { timeout: 10_000 }).toEqual(['Still waiting: Ines Duarte'])
+      const titles = () => shownNotifications(page).then(all => all.map(n => n.title))
+      expect(await deliverPush(JSON.stringify({ ...payload, kind: 'sla_reminder' }), titles, all => all[0] !== 'Hot lead: Ines Duarte'))
+        .toEqual(['Still waiting: Ines Duarte'])
 
       const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
       await tapNotification(`lead-${leadId}`, 'call')
@@ -223,11 +239,12 @@ describe('hot-lead alerts on the rep\'s phone', () => {
     })
 
     it('opens the lead from a tap on the body, and shows a generic notification for a push it cannot read', async () => {
-      await deliverPush('{"kind":"hot_lead","name":"half a payload"')
-      await expect.poll(async () => (await shownNotifications(page)).map(n => [n.title, n.tag, n.actions.length]), { timeout: 10_000 })
+      const summaries = () => shownNotifications(page).then(all => all.map(n => [n.title, n.tag, n.actions.length]))
+      expect(await deliverPush('{"kind":"hot_lead","name":"half a payload"', summaries, all => all.length > 0))
         .toEqual([['New activity', 'pronto-activity', 0]])
 
-      await deliverPush(JSON.stringify({
+      const forLead = () => shownNotifications(page).then(all => all.find(n => n.tag === `lead-${leadId}`))
+      expect(await deliverPush(JSON.stringify({
         kind: 'warm_lead',
         leadId,
         name: 'Ines Duarte',
@@ -236,8 +253,7 @@ describe('hot-lead alerts on the rep\'s phone', () => {
         source: 'Website demo form',
         waitingSince: new Date().toISOString(),
         phone: null,
-      } satisfies LeadPushPayload))
-      await expect.poll(async () => (await shownNotifications(page)).find(n => n.tag === `lead-${leadId}`), { timeout: 10_000 })
+      } satisfies LeadPushPayload), forLead, lead => lead !== undefined))
         .toMatchObject({ title: 'Warm lead: Ines Duarte', requireInteraction: false, actions: [{ action: 'open', title: 'Open' }] })
 
       await tapNotification(`lead-${leadId}`, '')
