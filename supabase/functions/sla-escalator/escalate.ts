@@ -40,7 +40,6 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
   if (due.length === 0)
     return { counts: { escalated: 0 }, pushes: [] }
 
-  const owners = due.map(({ lead }) => ({ id: lead.id, owner: lead.fallback_owner_id }))
   // Started, not awaited: the database writes while the events are being put together.
   const written = tx`
     update public.leads l set
@@ -49,7 +48,8 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       assigned_at = case when r.owner is null then null else ${now}::timestamptz end,
       sla_state = 'escalated',
       sla_escalated_at = ${now}
-    from json_to_recordset(${JSON.stringify(owners)}::text::json) as r (id uuid, owner uuid)
+    from unnest(${tx.array(due.map(({ lead }) => lead.id))}::uuid[], ${tx.array(due.map(({ lead }) => lead.fallback_owner_id))}::uuid[])
+      as r (id, owner)
     where l.id = r.id`.execute()
   const events = appendEvents(tx, due.map(({ lead, at, factor }) => ({
     lead_id: lead.id,

@@ -9,22 +9,29 @@ export interface LeadEvent {
   details: Record<string, unknown>
 }
 
-// Keeps each statement's parameter to a few megabytes.
+// Keeps each statement's parameters to a few megabytes.
 const CHUNK = 5_000
 
 /**
  * Sends the chunks one after another without waiting in between, so the database inserts one
- * while the next is serialized. JSON text (a text parameter read by json_to_recordset), not
- * jsonb: it is read once rather than built into a tree only to be taken apart again.
+ * while the next is serialized. The columns travel as arrays and the details as one JSON array,
+ * zipped back together by position (ROWS FROM): PostgreSQL reads those about twice as fast as a
+ * JSON array of whole records, which json_to_recordset takes apart into a lookup per record and
+ * whose nested details it parses a second time.
  */
 export async function appendEvents(tx: Tx, events: readonly LeadEvent[]): Promise<void> {
   const inserts = []
   for (let start = 0; start < events.length; start += CHUNK) {
+    const chunk = events.slice(start, start + CHUNK)
     inserts.push(tx`
       insert into public.lead_events (lead_id, org_id, type, occurred_at, details)
-      select e.lead_id, e.org_id, e.type::public.lead_event_type, e.occurred_at, e.details
-      from json_to_recordset(${JSON.stringify(events.slice(start, start + CHUNK))}::text::json)
-        as e (lead_id uuid, org_id uuid, type text, occurred_at timestamptz, details jsonb)`.execute())
+      select e.lead_id, e.org_id, e.type, e.occurred_at, e.details::jsonb
+      from rows from (
+        unnest(${tx.array(chunk.map(event => event.lead_id))}::uuid[], ${tx.array(chunk.map(event => event.org_id))}::uuid[],
+               ${tx.array(chunk.map(event => event.type))}::public.lead_event_type[],
+               ${tx.array(chunk.map(event => event.occurred_at.toISOString()))}::timestamptz[]),
+        json_array_elements(${JSON.stringify(chunk.map(event => event.details))}::text::json)
+      ) as e (lead_id, org_id, type, occurred_at, details)`.execute())
   }
   await Promise.all(inserts)
 }
