@@ -3,7 +3,7 @@
 // nobody else can take it), with a fresh clock under its policy for the new owner, and the
 // team's manager is alerted. Once per clock: only running clocks breach, and this leaves it breached.
 import { startSlaClock } from '../_shared/assignment/sla-clock.ts'
-import type { SlaClock } from '../_shared/assignment/sla-clock.ts'
+import type { SlaClock, SlaPolicyRow } from '../_shared/assignment/sla-clock.ts'
 import { appendEvents } from './events.ts'
 import type { LeadEvent } from './events.ts'
 import { escalateAt, ladderTerms } from './ladder-times.ts'
@@ -34,21 +34,6 @@ interface Breach {
   rerouted: Rerouted | null
 }
 
-function ownerRow(breach: Breach) {
-  const { lead, clock, rerouted } = breach
-  const outcome = rerouted?.outcome
-  return {
-    id: lead.id,
-    rerouted: outcome !== undefined,
-    assigned_to: outcome?.assignedTo ?? null,
-    fallback: outcome?.fallback ?? false,
-    to_rep: outcome?.toRep ?? false,
-    // A fresh clock only for a lead that was routed again: there is a new (or renewed) owner.
-    clock_starts_at: outcome && clock ? clock.deadlines.clockStartsAt.toISOString() : null,
-    due_at: outcome && clock ? clock.deadlines.dueAt.toISOString() : null,
-  }
-}
-
 function pushesOf(breach: Breach): PlannedPush[] {
   const { lead, clock, rerouted } = breach
   const owner = rerouted?.outcome.toRep ? rerouted.outcome.assignedTo : null
@@ -59,9 +44,9 @@ function pushesOf(breach: Breach): PlannedPush[] {
   return [...ownerPush, ...managerPush(lead, breach.escalateAt)]
 }
 
-function eventsOf(breach: Breach, now: Date): LeadEvent[] {
+function breachedEvent(breach: Breach, now: Date): LeadEvent {
   const { lead } = breach
-  const breached: LeadEvent = {
+  return {
     lead_id: lead.id,
     org_id: lead.org_id,
     type: 'breached',
@@ -74,7 +59,44 @@ function eventsOf(breach: Breach, now: Date): LeadEvent[] {
       manager: lead.manager_id,
     },
   }
-  return breach.rerouted === null ? [breached] : [breached, rerouteEvent(breach.rerouted, now)]
+}
+
+/** `compute` once per distinct key: many leads of a run share a policy and a due time. */
+function oncePerKey<T, V>(key: (input: T) => string, compute: (input: T) => V): (input: T) => V {
+  const known = new Map<string, V>()
+  return (input) => {
+    const k = key(input)
+    let value = known.get(k)
+    if (value === undefined)
+      known.set(k, value = compute(input))
+    return value
+  }
+}
+
+/**
+ * The owners' columns of the breached leads as one array per column. A fresh clock only for a
+ * lead that was routed again: there is a new (or renewed) owner.
+ */
+function ownerColumns(breaches: readonly Breach[]) {
+  const columns = {
+    id: [] as string[],
+    rerouted: [] as boolean[],
+    assignedTo: [] as Array<string | null>,
+    fallback: [] as boolean[],
+    clockStartsAt: [] as Array<string | null>,
+    dueAt: [] as Array<string | null>,
+  }
+  for (const { lead, clock, rerouted } of breaches) {
+    const outcome = rerouted?.outcome
+    const fresh = outcome !== undefined && clock !== null
+    columns.id.push(lead.id)
+    columns.rerouted.push(outcome !== undefined)
+    columns.assignedTo.push(outcome?.assignedTo ?? null)
+    columns.fallback.push(outcome?.fallback ?? false)
+    columns.clockStartsAt.push(fresh ? clock.deadlines.clockStartsAt.toISOString() : null)
+    columns.dueAt.push(fresh ? clock.deadlines.dueAt.toISOString() : null)
+  }
+  return columns
 }
 
 export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<StepOutcome<BreachCounts>> {
@@ -92,24 +114,40 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
 
   const leads = await withTeamsAndSources(tx, selected)
   const policies = await loadPolicies(tx, leads)
+  // Worked out once per policy (and due time), not per lead: a business-hours calendar makes each costly.
+  const freshClock = oncePerKey((policy: SlaPolicyRow) => policy.id, policy => startSlaClock(policy, now))
+  const escalation = oncePerKey(
+    ({ policy, dueAt }: { policy: SlaPolicyRow, dueAt: Date }) => `${policy.id} ${dueAt.getTime()}`,
+    ({ policy, dueAt }) => escalateAt(ladderTerms(policy, { startedAt: dueAt, dueAt }), dueAt),
+  )
   const breaches: Breach[] = leads.map((lead) => {
     const policy = policies.get(lead.sla_policy_id ?? '') ?? null
-    const terms = ladderTerms(policy, { startedAt: lead.sla_started_at ?? lead.sla_due_at, dueAt: lead.sla_due_at })
-    return { lead, clock: policy === null ? null : startSlaClock(policy, now), escalateAt: escalateAt(terms, lead.sla_due_at), rerouted: null }
+    if (policy === null) {
+      const terms = ladderTerms(null, { startedAt: lead.sla_started_at ?? lead.sla_due_at, dueAt: lead.sla_due_at })
+      return { lead, clock: null, escalateAt: escalateAt(terms, lead.sla_due_at), rerouted: null }
+    }
+    return { lead, clock: freshClock(policy), escalateAt: escalation({ policy, dueAt: lead.sla_due_at }), rerouted: null }
   })
+
+  // The teams are locked and read first, then the breach events (they need no routing) go out
+  // behind them: the database writes those while the leads are routed here.
   const routable = breaches.filter((breach): breach is Breach & { lead: { team_id: string } } => breach.lead.team_id !== null)
-  const rerouted = await rerouteLeads(tx, routable.map(breach => ({
+  const routing = rerouteLeads(tx, routable.map(breach => ({
     lead: breach.lead,
     trigger: 'sla_breached',
     slaDueAt: breach.clock?.deadlines.dueAt ?? breach.lead.sla_due_at,
     slaNote: breach.clock?.note ?? null,
   })), now)
+  const breachEvents = appendEvents(tx, breaches.map(breach => breachedEvent(breach, now)))
+  breachEvents.catch(() => {}) // surfaced by the Promise.all below
+  const { rerouted, turnsWritten } = await routing
   const byLead = new Map(rerouted.map(result => [result.item.lead.id, result]))
   for (const breach of breaches)
     breach.rerouted = byLead.get(breach.lead.id) ?? null
 
   // The clock that breached stays on record as sla_breached_at; the owner's markers start afresh.
-  // Started, not awaited: the database writes while the events are being put together.
+  // Started, not awaited: the database writes while the reassignment events are being put together.
+  const owners = ownerColumns(breaches)
   const written = tx`
     update public.leads l set
       assigned_to = case when r.rerouted then r.assigned_to else l.assigned_to end,
@@ -121,13 +159,16 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
       sla_breached_at = l.sla_due_at,
       sla_reminded_at = null,
       sla_escalated_at = null
-    from json_to_recordset(${JSON.stringify(breaches.map(ownerRow))}::text::json)
-      as r (id uuid, rerouted boolean, assigned_to uuid, fallback boolean, to_rep boolean, clock_starts_at timestamptz, due_at timestamptz)
+    from unnest(${tx.array(owners.id)}::uuid[], ${tx.array(owners.rerouted)}::boolean[], ${tx.array(owners.assignedTo)}::uuid[],
+                ${tx.array(owners.fallback)}::boolean[], ${tx.array(owners.clockStartsAt)}::timestamptz[], ${tx.array(owners.dueAt)}::timestamptz[])
+      as r (id, rerouted, assigned_to, fallback, clock_starts_at, due_at)
     where l.id = r.id`.execute()
   await Promise.all([
+    breachEvents,
+    turnsWritten,
     written,
-    assignNewLeads(tx, breaches.flatMap(({ lead, rerouted }) => rerouted?.outcome.toRep && lead.status === 'new' ? [lead.id] : [])),
-    appendEvents(tx, breaches.flatMap(breach => eventsOf(breach, now))),
+    assignNewLeads(tx, breaches.flatMap(breach => breach.rerouted?.outcome.toRep && breach.lead.status === 'new' ? [breach.lead.id] : [])),
+    appendEvents(tx, breaches.flatMap(breach => breach.rerouted === null ? [] : [rerouteEvent(breach.rerouted, now)])),
   ])
 
   for (const { lead, rerouted: result } of breaches) {

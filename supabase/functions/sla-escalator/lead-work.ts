@@ -50,7 +50,8 @@ export type SelectedLead = Omit<WorkLead, 'source_name' | 'manager_id' | 'fallba
 
 /**
  * Completes selected leads with their source's name and their team's active manager and fallback
- * owner: one read of the few teams and sources involved rather than subqueries per lead.
+ * owner: one read of the few teams and sources involved rather than subqueries per lead. The rows
+ * are completed in place (a copy of each of thousands of rows is measurable in a large run).
  */
 export async function withTeamsAndSources<T extends SelectedLead>(tx: Tx, leads: readonly T[]): Promise<Array<T & WorkLead>> {
   const teamIds = [...new Set(leads.flatMap(lead => lead.team_id === null ? [] : [lead.team_id]))]
@@ -66,12 +67,11 @@ export async function withTeamsAndSources<T extends SelectedLead>(tx: Tx, leads:
   const sourceName = new Map(sources.map(source => [source.id, source.name]))
   return leads.map((lead) => {
     const team = lead.team_id === null ? undefined : teamById.get(lead.team_id)
-    return {
-      ...lead,
+    return Object.assign(lead, {
       source_name: lead.source_id === null ? null : sourceName.get(lead.source_id) ?? null,
       manager_id: team?.manager_id ?? null,
       fallback_owner_id: team?.fallback_owner_id ?? null,
-    }
+    })
   })
 }
 

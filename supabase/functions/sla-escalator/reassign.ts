@@ -25,22 +25,37 @@ export interface Rerouted {
 
 function byTeam(items: readonly RerouteItem[]): Map<string, RerouteItem[]> {
   const teams = new Map<string, RerouteItem[]>()
-  for (const item of items)
-    teams.set(item.lead.team_id, [...teams.get(item.lead.team_id) ?? [], item])
+  for (const item of items) {
+    const team = teams.get(item.lead.team_id)
+    if (team)
+      team.push(item)
+    else
+      teams.set(item.lead.team_id, [item])
+  }
   return teams
+}
+
+export interface Rerouting {
+  rerouted: Rerouted[]
+  /** The teams' round-robin positions, being written: await it with the caller's own writes. */
+  turnsWritten: Promise<unknown>
 }
 
 /**
  * Decides a new owner for every item, never its current owner unless nobody else is eligible,
- * and stores each team's round-robin position. Teams are locked in id order, so two runs
- * routing overlapping teams cannot deadlock. The caller writes the owners and events.
+ * and stores each team's round-robin position. The teams are locked and read as soon as this is
+ * called, all in one go and in id order, so two runs routing overlapping teams cannot deadlock,
+ * and statements the caller sends next queue behind those reads: the database works on them
+ * while the leads are routed here. The caller writes the owners and events.
  */
-export async function rerouteLeads(tx: Tx, items: readonly RerouteItem[], now: Date): Promise<Rerouted[]> {
-  const teams = byTeam(items)
-  const results: Rerouted[] = []
-  for (const teamId of [...teams.keys()].sort()) {
-    const teamItems = teams.get(teamId)!
-    const team = await loadTeamSnapshot(tx, { id: teamId, orgId: teamItems[0]!.lead.org_id }, teamItems.map(item => item.lead.domain))
+export async function rerouteLeads(tx: Tx, items: readonly RerouteItem[], now: Date): Promise<Rerouting> {
+  const teams = [...byTeam(items)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const snapshots = await Promise.all(teams.map(([teamId, teamItems]) =>
+    loadTeamSnapshot(tx, { id: teamId, orgId: teamItems[0]!.lead.org_id }, teamItems.map(item => item.lead.domain))))
+  const rerouted: Rerouted[] = []
+  const turns: Promise<unknown>[] = []
+  for (const [index, [teamId, teamItems]] of teams.entries()) {
+    const team = snapshots[index]!
     const reps = team.reps.map(rep => ({ ...rep }))
     const repsById = new Map(reps.map(rep => [rep.id, rep]))
     let roundRobin = team.roundRobin
@@ -78,15 +93,17 @@ export async function rerouteLeads(tx: Tx, items: readonly RerouteItem[], now: D
         if (to)
           to.openLeads += 1
       }
-      results.push({ item, outcome })
+      rerouted.push({ item, outcome })
     }
     if (turned) {
-      await tx`
+      turns.push(tx`
         update public.round_robin_state set last_member_id = ${roundRobin.lastMemberId}, counter = ${roundRobin.counter}
-        where team_id = ${teamId}`
+        where team_id = ${teamId}`.execute())
     }
   }
-  return results
+  const turnsWritten = Promise.all(turns)
+  turnsWritten.catch(() => {}) // surfaced where the caller awaits it
+  return { rerouted, turnsWritten }
 }
 
 /**

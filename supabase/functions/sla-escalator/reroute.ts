@@ -55,7 +55,7 @@ export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): P
     return { counts, pushes: [] }
   const leads = await withTeamsAndSources(tx, selected)
 
-  const rerouted = await rerouteLeads(tx, leads.map(lead => ({ lead, trigger: lead.trigger, slaDueAt: lead.sla_due_at, slaNote: null })), now)
+  const { rerouted, turnsWritten } = await rerouteLeads(tx, leads.map(lead => ({ lead, trigger: lead.trigger, slaDueAt: lead.sla_due_at, slaNote: null })), now)
   const written = tx`
     update public.leads l set
       assigned_to = r.assigned_to,
@@ -69,6 +69,7 @@ export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): P
     })))}::text::json) as r (id uuid, assigned_to uuid, fallback boolean, to_rep boolean)
     where l.id = r.id`.execute()
   await Promise.all([
+    turnsWritten,
     written,
     assignNewLeads(tx, rerouted.flatMap(({ item, outcome }) => outcome.toRep && item.lead.status === 'new' ? [item.lead.id] : [])),
     appendEvents(tx, rerouted.map(result => rerouteEvent(result, now))),

@@ -86,7 +86,8 @@ function toRep(row: RepRow): TeamRep {
  * The statements go out together, without waiting in between (postgres.js pipelines them on the
  * transaction's connection); PostgreSQL runs them in order, so the reps and their open leads are
  * read once the lock is held and see every assignment committed before. One round trip instead
- * of two keeps the lock short.
+ * of two keeps the lock short. They are sent as soon as this is called (execute), so statements
+ * the caller sends next queue behind them rather than ahead.
  */
 export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string }, leadDomain: string | null | readonly (string | null)[]): Promise<TeamSnapshot> {
   const leadDomains = typeof leadDomain === 'string' || leadDomain === null ? [leadDomain] : leadDomain
@@ -95,14 +96,14 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
     // Configuration first: it needs no lock, so it is read before the team is locked.
     tx<RuleRow[]>`
       select id, name, position, strategy, conditions, target_member_ids, enabled
-      from public.routing_rules where team_id = ${team.id} and enabled order by position, id`,
+      from public.routing_rules where team_id = ${team.id} and enabled order by position, id`.execute(),
     tx<{ domain: string, owner_id: string }[]>`
       select domain, owner_id from public.accounts
-      where org_id = ${team.orgId} and domain = any(${domains}::text[]) and owner_id is not null`,
-    tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`,
-    tx`insert into public.round_robin_state (team_id) values (${team.id}) on conflict (team_id) do nothing`,
+      where org_id = ${team.orgId} and domain = any(${domains}::text[]) and owner_id is not null`.execute(),
+    tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`.execute(),
+    tx`insert into public.round_robin_state (team_id) values (${team.id}) on conflict (team_id) do nothing`.execute(),
     tx<{ last_member_id: string | null, counter: string }[]>`
-      select last_member_id, counter from public.round_robin_state where team_id = ${team.id} for update`,
+      select last_member_id, counter from public.round_robin_state where team_id = ${team.id} for update`.execute(),
     tx<RepRow[]>`
       select m.id, m.active, m.availability, m.working_hours, m.time_zone, m.territories, m.skills, m.languages,
              m.capacity, m.push_warm,
@@ -114,7 +115,7 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
                 limit greatest(m.capacity, 0)) as open) as open_leads
       from public.members m
       where m.team_id = ${team.id} and m.role = 'rep'
-      order by m.id`,
+      order by m.id`.execute(),
   ])
   return {
     roundRobin: { lastMemberId: locked?.last_member_id ?? null, counter: Number(locked?.counter ?? 0) },
