@@ -1,9 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type pg from 'pg'
+import pg from 'pg'
 import type { Identity } from './auth.ts'
 import type { RestError } from './errors.ts'
 import type { PreparedStatements } from './prepared.ts'
+import { arrayLiteral } from './sql/params.ts'
+import { statementResult } from './sql/statements.ts'
 import type { StatementResult } from './sql/statements.ts'
+import { StatementBatch } from './statement-batch.ts'
 
 /** What a request sets before its query, as PostgREST's pre-request statement does. */
 export interface RequestSettings {
@@ -42,8 +45,8 @@ function setupValues(settings: RequestSettings): unknown[] {
       headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
   return [
-    settings.roleSettings.map(([name]) => name),
-    settings.roleSettings.map(([, value]) => value),
+    arrayLiteral(settings.roleSettings.map(([name]) => name)),
+    arrayLiteral(settings.roleSettings.map(([, value]) => value)),
     settings.identity.role,
     JSON.stringify({ ...settings.identity.claims, role: settings.identity.role }),
     settings.method,
@@ -67,11 +70,13 @@ export interface RunOptions {
   check?: (result: StatementResult) => RestError | undefined
 }
 
+const deallocateAll: Statement = { text: 'DEALLOCATE ALL', values: [] }
+
 /**
- * Runs one request in one transaction on a pooled connection in pipeline mode: BEGIN, the
- * settings, the statement and (unless the result must be checked first) COMMIT go out together,
- * so a read costs one round trip; statements are prepared once per connection. A COMMIT after
- * a failed statement rolls back.
+ * Runs one request in one transaction on a pooled connection: BEGIN, the settings, the
+ * statement and (unless the result must be checked first) COMMIT go out as one batch with a
+ * single Sync, so a read costs one round trip; statements are prepared once per connection.
+ * After a failed statement the transaction is rolled back before the connection is reused.
  */
 export async function runInTransaction(
   pool: pg.Pool,
@@ -84,28 +89,37 @@ export async function runInTransaction(
   // Whether the transaction is known to be over; otherwise the connection is discarded, not reused.
   let ended = false
   try {
-    const { reset, named } = prepared.forClient(client, options.generation)
-    const nameOf = (text: string) => named ? prepared.name(text, options.generation) : undefined
-    const deallocated = reset ? client.query('DEALLOCATE ALL') : undefined
-    const begin = client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN')
-    const setup = client.query({ name: nameOf(setupSql), text: setupSql, values: setupValues(settings) })
-    const main = client.query<StatementResult>({ name: nameOf(statement.text), text: statement.text, values: statement.values })
-    const commit = options.check ? undefined : client.query('COMMIT')
-    const [dropped, begun, set, ran, committed] = await Promise.allSettled([deallocated, begin, setup, main, commit])
-    for (const step of [dropped, begun, set, ran]) {
-      if (step.status === 'rejected') {
-        if (commit === undefined)
-          await client.query('ROLLBACK')
-        ended = true
-        throw step.reason
-      }
-    }
-    ended = commit !== undefined
-    if (committed.status === 'rejected')
-      throw committed.reason
-    const result = (ran as PromiseFulfilledResult<pg.QueryResult<StatementResult>>).value.rows[0]
+    const statements: Statement[] = [
+      { text: options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', values: [] },
+      { text: setupSql, values: setupValues(settings) },
+      statement,
+    ]
     if (!options.check)
+      statements.push({ text: 'COMMIT', values: [] })
+    const batch = prepared.batchFor(client, options.generation, statements)
+    const steps = batch.reset ? [{ ...deallocateAll, parse: true }, ...batch.steps] : batch.steps
+    const submitted = client.query(new StatementBatch(steps))
+    let rows
+    try {
+      rows = await submitted.done
+    }
+    catch (error) {
+      prepared.batchFailed(client, batch)
+      // PostgreSQL skipped the rest of the batch (COMMIT included): end what is left of the transaction.
+      if (error instanceof pg.DatabaseError) {
+        await client.query('ROLLBACK')
+        ended = true
+      }
+      throw error
+    }
+    const fields = rows[steps.length - statements.length + 2]
+    if (fields === undefined)
+      throw new Error('the statement returned no row')
+    const result = statementResult(fields)
+    if (!options.check) {
+      ended = true
       return result
+    }
     const refusal = options.check(result)
     await client.query(refusal ? 'ROLLBACK' : 'COMMIT')
     ended = true

@@ -62,8 +62,8 @@ function dispatch(target: Target, method: string, ctx: HandlerContext): Promise<
  * so RLS and `auth.uid()` behave as on Supabase.
  */
 export function createRestService(context: StackContext): Service {
-  // Its own small pool in pipeline mode (BEGIN, settings, query and COMMIT in one round trip).
-  const pool = new pg.Pool({ connectionString: context.dbUrl, max: 8, pipeline: true })
+  // Its own small pool: each request sends its whole transaction as one batch (execute.ts).
+  const pool = new pg.Pool({ connectionString: context.dbUrl, max: 8 })
   pool.on('error', error => log.debug('rest', `idle connection closed: ${error.message}`))
   const cache = new SchemaCache(context.pool, context.dbUrl, exposedSchema)
   const prepared = new PreparedStatements()

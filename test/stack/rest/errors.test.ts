@@ -54,6 +54,16 @@ describe('malformed requests', () => {
     expect(error!.message).toBe('invalid input syntax for type integer: "abc"')
   })
 
+  it('serves a query shape again after it failed while binding or while parsing', async () => {
+    // Sequential requests reuse one pooled connection, so these run on the one that just failed.
+    for (let round = 0; round < 2; round++) {
+      expect((await f.anon.from('conf_books').select('id').eq('id', 'abc')).error!.code).toBe('22P02')
+      expect((await f.anon.from('conf_books').select('id').eq('id', 3)).data).toEqual([{ id: 3 }])
+      expect((await f.anon.from('conf_books').select('id').like('id', '3')).error!.code).toBe('42883')
+      expect((await f.anon.from('conf_books').select('id').gt('id', 2).order('id').limit(1)).data).toEqual([{ id: 3 }])
+    }
+  })
+
   it('answers 400 PGRST102 for a body that is not JSON', async () => {
     const response = await restFetch(f, '/conf_counters', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"key": ' })
     expect(response.status).toBe(400)

@@ -18,6 +18,19 @@ export interface StatementResult {
   response_inserted: number | null
 }
 
+/** The main statement's row from its fields as text, in the column order every statement here selects. */
+export function statementResult(fields: Array<string | null>): StatementResult {
+  const [total, pageTotal, body, headers, status, inserted] = fields
+  return {
+    total_result_set: total,
+    page_total: pageTotal ?? '0',
+    body,
+    response_headers: headers,
+    response_status: status,
+    response_inserted: inserted === null ? null : Number(inserted),
+  }
+}
+
 function bodySql(shape: BodyShape, stripNulls: boolean): string {
   const strip = (json: string) => stripNulls ? `json_strip_nulls(${json})` : json
   switch (shape) {
