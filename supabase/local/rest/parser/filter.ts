@@ -20,9 +20,7 @@ const logicValue: ValueReader = (reader) => {
   if (reader.peek() === '"') {
     const quoted = reader.attempt(() => {
       const value = reader.quoted()
-      if (!reader.done && !',)'.includes(reader.peek()))
-        throw new Error('quote inside a value')
-      return value
+      return reader.done || ',)'.includes(reader.peek()) ? value : undefined
     })
     if (quoted !== undefined)
       return quoted
@@ -41,9 +39,7 @@ function listValue(reader: Reader): string[] {
     const quoted = reader.peek() === '"'
       ? reader.attempt(() => {
           const value = reader.quoted()
-          if (!',)'.includes(reader.peek()))
-            throw new Error('quote inside a value')
-          return value
+          return ',)'.includes(reader.peek()) ? value : undefined
         })
       : undefined
     if (quoted !== undefined) {

@@ -4,9 +4,7 @@ import type { OrderTerm } from './types.ts'
 function term(reader: Reader): OrderTerm {
   const relation = reader.attempt(() => {
     const name = reader.fieldName()
-    if (reader.peek() !== '(')
-      throw new Error('not a related order')
-    return name
+    return reader.peek() === '(' ? name : undefined
   })
   let field
   if (relation !== undefined) {

@@ -55,11 +55,18 @@ export class Reader {
     return queryParamError(this.what, this.input, this.position + 1, `unexpected ${found} expecting ${expecting}`)
   }
 
-  /** Runs `parse`, rewinding and returning undefined if it throws. */
-  attempt<T>(parse: () => T): T | undefined {
+  /**
+   * Runs `parse`, rewinding and returning undefined if it returns undefined (the alternative
+   * does not apply) or throws (it does not parse). Per request these misses are the common
+   * case, so `parse` says so by returning rather than by building an error.
+   */
+  attempt<T>(parse: () => T | undefined): T | undefined {
     const start = this.position
     try {
-      return parse()
+      const parsed = parse()
+      if (parsed === undefined)
+        this.position = start
+      return parsed
     }
     catch {
       this.position = start

@@ -48,7 +48,7 @@ function itemAfterSpaces(reader: Reader): SelectItem {
   const alias = reader.attempt(() => {
     const name = reader.fieldName()
     if (reader.peek() !== ':' || reader.peek(2) === '::')
-      throw new Error('no alias')
+      return undefined
     reader.eat(':')
     return name
   })
