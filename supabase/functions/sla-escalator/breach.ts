@@ -9,6 +9,7 @@ import type { LeadEvent } from './events.ts'
 import { escalateAt, ladderTerms } from './ladder-times.ts'
 import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
 import type { SelectedLead, WorkLead } from './lead-work.ts'
+import { oncePerKey } from './once-per-key.ts'
 import { managerPush, planPush } from './push-plan.ts'
 import type { PlannedPush } from './push-plan.ts'
 import { assignNewLeads, rerouteEvent, rerouteLeads } from './reassign.ts'
@@ -58,18 +59,6 @@ function breachedEvent(breach: Breach, now: Date): LeadEvent {
       late_by_seconds: Math.max(0, Math.round((now.getTime() - lead.sla_due_at.getTime()) / 1000)),
       manager: lead.manager_id,
     },
-  }
-}
-
-/** `compute` once per distinct key: many leads of a run share a policy and a due time. */
-function oncePerKey<T, V>(key: (input: T) => string, compute: (input: T) => V): (input: T) => V {
-  const known = new Map<string, V>()
-  return (input) => {
-    const k = key(input)
-    let value = known.get(k)
-    if (value === undefined)
-      known.set(k, value = compute(input))
-    return value
   }
 }
 
@@ -130,7 +119,8 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
   })
 
   // The teams are locked and read first, then the breach events (they need no routing) go out
-  // behind them: the database writes those while the leads are routed here.
+  // behind them: the database writes those while the leads are routed here. All events go before
+  // the owners' update, for the foreign-key checks (see below).
   const routable = breaches.filter((breach): breach is Breach & { lead: { team_id: string } } => breach.lead.team_id !== null)
   const routing = rerouteLeads(tx, routable.map(breach => ({
     lead: breach.lead,
@@ -145,8 +135,10 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
   for (const breach of breaches)
     breach.rerouted = byLead.get(breach.lead.id) ?? null
 
+  // The reassignment events before the owners: their foreign-key checks find the leads still
+  // locked by the select above, cheaper than locking the rows an update has just rewritten.
+  const reassignEvents = appendEvents(tx, breaches.flatMap(breach => breach.rerouted === null ? [] : [rerouteEvent(breach.rerouted, now)]))
   // The clock that breached stays on record as sla_breached_at; the owner's markers start afresh.
-  // Started, not awaited: the database writes while the reassignment events are being put together.
   const owners = ownerColumns(breaches)
   const written = tx`
     update public.leads l set
@@ -166,9 +158,9 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
   await Promise.all([
     breachEvents,
     turnsWritten,
+    reassignEvents,
     written,
     assignNewLeads(tx, breaches.flatMap(breach => breach.rerouted?.outcome.toRep && breach.lead.status === 'new' ? [breach.lead.id] : [])),
-    appendEvents(tx, breaches.flatMap(breach => breach.rerouted === null ? [] : [rerouteEvent(breach.rerouted, now)])),
   ])
 
   for (const { lead, rerouted: result } of breaches) {

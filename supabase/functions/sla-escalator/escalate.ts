@@ -40,17 +40,8 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
   if (due.length === 0)
     return { counts: { escalated: 0 }, pushes: [] }
 
-  // Started, not awaited: the database writes while the events are being put together.
-  const written = tx`
-    update public.leads l set
-      in_fallback_queue = true,
-      assigned_to = r.owner,
-      assigned_at = case when r.owner is null then null else ${now}::timestamptz end,
-      sla_state = 'escalated',
-      sla_escalated_at = ${now}
-    from unnest(${tx.array(due.map(({ lead }) => lead.id))}::uuid[], ${tx.array(due.map(({ lead }) => lead.fallback_owner_id))}::uuid[])
-      as r (id, owner)
-    where l.id = r.id`.execute()
+  // The events before the update: their foreign-key checks find the leads still locked by the
+  // select above, cheaper than locking the rows the update has just rewritten.
   const events = appendEvents(tx, due.map(({ lead, at, factor }) => ({
     lead_id: lead.id,
     org_id: lead.org_id,
@@ -66,6 +57,16 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       reason: `no contact attempt within ${factor}x the SLA window: moved to the fallback queue`,
     },
   })))
-  await Promise.all([written, events])
+  const written = tx`
+    update public.leads l set
+      in_fallback_queue = true,
+      assigned_to = r.owner,
+      assigned_at = case when r.owner is null then null else ${now}::timestamptz end,
+      sla_state = 'escalated',
+      sla_escalated_at = ${now}
+    from unnest(${tx.array(due.map(({ lead }) => lead.id))}::uuid[], ${tx.array(due.map(({ lead }) => lead.fallback_owner_id))}::uuid[])
+      as r (id, owner)
+    where l.id = r.id`.execute()
+  await Promise.all([events, written])
   return { counts: { escalated: due.length }, pushes: due.flatMap(({ lead }) => managerPush(lead, null)) }
 }
