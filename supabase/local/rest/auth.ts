@@ -11,25 +11,26 @@ export interface Identity {
   claims: Claims
   /** PostgREST's notion: the role differs from the anon role (decides 401 vs 403 on 42501). */
   authenticated: boolean
+  /** `claims` as the JSON text of `request.jwt.claims`. */
+  claimsJson: string
 }
 
 // Verifying a JWT costs more than the rest of a simple request's preparation; tokens repeat
-// request after request, so verified claims are kept (their expiry is still checked on use).
+// request after request, so verified identities are kept (their expiry is still checked on use).
 const maxCached = 1000
-const verified = new Map<string, Claims>()
+const verified = new Map<string, Identity>()
 
-async function claimsOf(token: string): Promise<Claims> {
-  const cached = verified.get(token)
-  if (cached) {
-    if (typeof cached.exp === 'number' && cached.exp * 1000 <= Date.now())
-      throw new JwtError('JWT expired', true)
-    return cached
-  }
+function expired(claims: Claims): boolean {
+  return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()
+}
+
+async function identityOf(token: string): Promise<Identity> {
   const claims = await verifyJwt(token)
+  const identity = { role: claims.role, claims, authenticated: claims.role !== anonRole, claimsJson: JSON.stringify(claims) }
   if (verified.size >= maxCached)
     verified.clear()
-  verified.set(token, claims)
-  return claims
+  verified.set(token, identity)
+  return identity
 }
 
 function decodeFailure(token: string, error: JwtError): RestError {
@@ -56,8 +57,10 @@ export async function identify(headers: IncomingHttpHeaders): Promise<Identity> 
   if (!token)
     throw unauthorized('PGRST301', 'Empty JWT is sent in Authorization header')
   try {
-    const claims = await claimsOf(token)
-    return { role: claims.role, claims, authenticated: claims.role !== anonRole }
+    const cached = verified.get(token)
+    if (cached && expired(cached.claims))
+      throw new JwtError('JWT expired', true)
+    return cached ?? await identityOf(token)
   }
   catch (error) {
     if (error instanceof JwtError)

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signJwt } from '../../../supabase/local/jwt.ts'
 import { expectErrorShape, restClient, restFetch, setupFixtures } from './fixtures.ts'
 import type { Fixtures } from './fixtures.ts'
 
@@ -73,6 +74,17 @@ describe('JWT handling', () => {
     expect(error).toEqual({ code: 'PGRST303', message: 'JWT expired', details: null, hint: null })
     const response = await restFetch(f, '/conf_books', { headers: { Authorization: `Bearer ${f.expiredToken}` } })
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="JWT expired"')
+  })
+
+  it('refuses a token that expires after it was first accepted (a verified token is not trusted past its exp)', async () => {
+    const token = await signJwt({ sub: f.aliceId, role: 'authenticated', aud: 'authenticated' }, 2)
+    const client = restClient(f.anonKey, token)
+    expect((await client.from('conf_books').select('id').eq('id', 1)).data).toEqual([{ id: 1 }])
+    const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp as number
+    await new Promise(resolve => setTimeout(resolve, exp * 1000 - Date.now() + 50))
+    const { error, status } = await client.from('conf_books').select('id').eq('id', 1)
+    expect(status).toBe(401)
+    expect(error!.code).toBe('PGRST303')
   })
 
   it('answers 401 PGRST301 for a JWT with a bad signature or shape', async () => {
