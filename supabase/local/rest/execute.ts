@@ -3,7 +3,6 @@ import pg from 'pg'
 import type { Identity } from './auth.ts'
 import type { RestError } from './errors.ts'
 import type { PreparedStatements } from './prepared.ts'
-import { arrayLiteral } from './sql/params.ts'
 import { statementResult } from './sql/statements.ts'
 import type { StatementResult } from './sql/statements.ts'
 import { StatementBatch } from './statement-batch.ts'
@@ -18,15 +17,27 @@ export interface RequestSettings {
   headers: IncomingHttpHeaders
 }
 
-// The role settings come first, so the role switch happens last.
-const setupSql = `select (select count(set_config(s.name, s.value, true)) from unnest($1::text[], $2::text[]) as s(name, value)),
-    set_config('search_path', '"public", "extensions"', true),
-    set_config('role', $3, true),
-    set_config('request.jwt.claims', $4, true),
-    set_config('request.method', $5, true),
-    set_config('request.path', $6, true),
-    set_config('request.headers', $7, true),
-    set_config('request.cookies', $8, true)`
+const requestSettings = ['role', 'request.jwt.claims', 'request.method', 'request.path', 'request.headers', 'request.cookies']
+
+// One statement text per number of role settings (usually none); `is null` keeps the values
+// from being echoed back in the row.
+const setupSqlByCount: string[] = []
+
+/** The settings statement: role settings first, so the role switch comes after them. */
+function setupSql(roleSettingCount: number): string {
+  let sql = setupSqlByCount[roleSettingCount]
+  if (sql === undefined) {
+    const parameter = (index: number) => `$${index + 1}`
+    const assignments = [
+      ...Array.from({ length: roleSettingCount }, (_, i) => `set_config(${parameter(2 * i)}, ${parameter(2 * i + 1)}, true)`),
+      `set_config('search_path', '"public", "extensions"', true)`,
+      ...requestSettings.map((name, i) => `set_config('${name}', ${parameter(2 * roleSettingCount + i)}, true)`),
+    ]
+    sql = `select ${assignments.map(assignment => `${assignment} is null`).join(', ')}`
+    setupSqlByCount[roleSettingCount] = sql
+  }
+  return sql
+}
 
 function cookiesOf(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {}
@@ -38,22 +49,24 @@ function cookiesOf(header: string | undefined): Record<string, string> {
   return cookies
 }
 
-function setupValues(settings: RequestSettings): unknown[] {
+function setupStatement(settings: RequestSettings): Statement {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(settings.headers)) {
     if (value !== undefined)
       headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
-  return [
-    arrayLiteral(settings.roleSettings.map(([name]) => name)),
-    arrayLiteral(settings.roleSettings.map(([, value]) => value)),
-    settings.identity.role,
-    JSON.stringify({ ...settings.identity.claims, role: settings.identity.role }),
-    settings.method,
-    settings.path,
-    JSON.stringify(headers),
-    JSON.stringify(cookiesOf(settings.headers.cookie)),
-  ]
+  return {
+    text: setupSql(settings.roleSettings.length),
+    values: [
+      ...settings.roleSettings.flat(),
+      settings.identity.role,
+      settings.identity.claimsJson,
+      settings.method,
+      settings.path,
+      JSON.stringify(headers),
+      JSON.stringify(cookiesOf(settings.headers.cookie)),
+    ],
+  }
 }
 
 export interface Statement {
@@ -91,7 +104,7 @@ export async function runInTransaction(
   try {
     const statements: Statement[] = [
       { text: options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', values: [] },
-      { text: setupSql, values: setupValues(settings) },
+      setupStatement(settings),
       statement,
     ]
     if (!options.check)
