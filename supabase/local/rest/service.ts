@@ -70,7 +70,9 @@ export function createRestService(context: StackContext): Service {
 
   async function respond(req: IncomingMessage, path: string, identity: Identity, startedAt: number): Promise<RestResponse> {
     const method = req.method ?? 'GET'
-    const search = new URL(req.url ?? '/', 'http://localhost').searchParams
+    const url = req.url ?? '/'
+    const queryStart = url.indexOf('?')
+    const search = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1))
     const target = parseTarget(path)
     checkProfile(method, req.headers)
     if (target.kind === 'table' && !tableMethods.has(method))
