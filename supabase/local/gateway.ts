@@ -19,11 +19,13 @@ export function createGateway(services: Service[]): Server {
   }
 
   const server = createServer((req, res) => {
-    const started = performance.now()
-    res.on('finish', () => {
-      const ms = (performance.now() - started).toFixed(1)
-      log.info('api', `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${ms}ms`)
-    })
+    if (log.infoEnabled()) {
+      const started = performance.now()
+      res.on('finish', () => {
+        const ms = (performance.now() - started).toFixed(1)
+        log.info('api', `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${ms}ms`)
+      })
+    }
     const match = route(req.url ?? '/')
     if (!match) {
       sendJson(res, 404, { message: 'no Route matched with those values' }, corsHeaders(req))

@@ -8,6 +8,8 @@ function write(service: string, message: string): void {
 }
 
 export const log = {
+  /** Whether info lines are written; callers skip building a message nobody would see. */
+  infoEnabled: () => level() !== 'quiet',
   info: (service: string, message: string) => {
     if (level() !== 'quiet')
       write(service, message)
