@@ -6,6 +6,7 @@ import { startSlaClock } from '../_shared/assignment/sla-clock.ts'
 import type { SlaClock, SlaPolicyRow } from '../_shared/assignment/sla-clock.ts'
 import { appendEvents } from './events.ts'
 import type { LeadEvent } from './events.ts'
+import { isoText } from './iso-text.ts'
 import { escalateAt, ladderTerms } from './ladder-times.ts'
 import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
 import type { SelectedLead, WorkLead } from './lead-work.ts'
@@ -51,11 +52,10 @@ function breachedEvent(breach: Breach, now: Date): LeadEvent {
     lead_id: lead.id,
     org_id: lead.org_id,
     type: 'breached',
-    occurred_at: now,
     details: {
       owner: lead.assigned_to,
-      sla_due_at: lead.sla_due_at.toISOString(),
-      escalate_at: breach.escalateAt.toISOString(),
+      sla_due_at: isoText(lead.sla_due_at),
+      escalate_at: isoText(breach.escalateAt),
       late_by_seconds: Math.max(0, Math.round((now.getTime() - lead.sla_due_at.getTime()) / 1000)),
       manager: lead.manager_id,
     },
@@ -128,7 +128,7 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
     slaDueAt: breach.clock?.deadlines.dueAt ?? breach.lead.sla_due_at,
     slaNote: breach.clock?.note ?? null,
   })), now)
-  const breachEvents = appendEvents(tx, breaches.map(breach => breachedEvent(breach, now)))
+  const breachEvents = appendEvents(tx, now, breaches.map(breach => breachedEvent(breach, now)))
   breachEvents.catch(() => {}) // surfaced by the Promise.all below
   const { rerouted, turnsWritten } = await routing
   const byLead = new Map(rerouted.map(result => [result.item.lead.id, result]))
@@ -137,7 +137,7 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
 
   // The reassignment events before the owners: their foreign-key checks find the leads still
   // locked by the select above, cheaper than locking the rows an update has just rewritten.
-  const reassignEvents = appendEvents(tx, breaches.flatMap(breach => breach.rerouted === null ? [] : [rerouteEvent(breach.rerouted, now)]))
+  const reassignEvents = appendEvents(tx, now, breaches.flatMap(breach => breach.rerouted === null ? [] : [rerouteEvent(breach.rerouted)]))
   // The clock that breached stays on record as sla_breached_at; the owner's markers start afresh.
   const owners = ownerColumns(breaches)
   const written = tx`

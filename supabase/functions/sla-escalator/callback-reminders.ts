@@ -37,11 +37,10 @@ export async function remindCallbacks({ tx, now, limit }: StepContext): Promise<
     returning lead_id`
   const mine = new Set(recorded.map(row => row.lead_id))
   const due = await withTeamsAndSources(tx, candidates.filter(lead => mine.has(lead.id)))
-  await appendEvents(tx, due.map(lead => ({
+  await appendEvents(tx, now, due.map(lead => ({
     lead_id: lead.id,
     org_id: lead.org_id,
     type: 'reminded',
-    occurred_at: now,
     details: { kind: 'callback', to: lead.assigned_to, callback_at: lead.callback_at.toISOString() },
   })))
   return { counts: { callbacks_reminded: due.length }, pushes: due.map(lead => planPush(lead, lead.assigned_to, 'sla_reminder', null)) }

@@ -42,11 +42,10 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
 
   // The events before the update: their foreign-key checks find the leads still locked by the
   // select above, cheaper than locking the rows the update has just rewritten.
-  const events = appendEvents(tx, due.map(({ lead, at, factor }) => ({
+  const events = appendEvents(tx, now, due.map(({ lead, at, factor }) => ({
     lead_id: lead.id,
     org_id: lead.org_id,
     type: 'escalated',
-    occurred_at: now,
     details: {
       from: lead.assigned_to,
       to: lead.fallback_owner_id,

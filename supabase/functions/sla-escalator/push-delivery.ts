@@ -55,8 +55,8 @@ export function withinMemberShare(pushes: readonly PlannedPush[]): PlannedPush[]
 // Each send waits on a push service; this many at a time keeps a large run from opening thousands of sockets.
 const IN_FLIGHT = 16
 
-function event(push: PlannedPush, type: 'push_pending' | 'push_failed', details: Record<string, unknown>, at: Date): LeadEvent {
-  return { lead_id: push.payload.leadId!, org_id: push.orgId, type, occurred_at: at, details: { kind: push.kind, member_id: push.memberId, ...details } }
+function event(push: PlannedPush, type: 'push_pending' | 'push_failed', details: Record<string, unknown>): LeadEvent {
+  return { lead_id: push.payload.leadId!, org_id: push.orgId, type, details: { kind: push.kind, member_id: push.memberId, ...details } }
 }
 
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -77,9 +77,9 @@ export async function deliverPushes(sql: Sql, sender: PushSender | null, planned
   const now = new Date()
   if (sender === null) {
     tally.pending = pushes.length
-    await sql.begin(tx => appendEvents(tx, pushes.map(push => event(push, 'push_pending', {
+    await sql.begin(tx => appendEvents(tx, now, pushes.map(push => event(push, 'push_pending', {
       reason: 'VAPID keys are not configured (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT)',
-    }, now))))
+    }))))
     return tally
   }
 
@@ -93,10 +93,10 @@ export async function deliverPushes(sql: Sql, sender: PushSender | null, planned
 
   const unreachable = pushes.filter(push => !devices.has(push.memberId))
   tally.no_subscription = unreachable.length
-  await sql.begin(tx => appendEvents(tx, unreachable.map(push => event(push, 'push_failed', {
+  await sql.begin(tx => appendEvents(tx, now, unreachable.map(push => event(push, 'push_failed', {
     outcome: 'no_subscription',
     error: 'the member has no device subscribed to alerts',
-  }, now))))
+  }))))
 
   await inPool(pushes.filter(push => devices.has(push.memberId)), IN_FLIGHT, async (push) => {
     try {

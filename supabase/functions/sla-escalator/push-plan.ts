@@ -1,5 +1,6 @@
 // The pushes a step decides on inside its transaction, sent only once that has committed.
 import type { LeadPushKind, LeadPushPayload } from '../_shared/push/payload.ts'
+import { isoText } from './iso-text.ts'
 import type { WorkLead } from './lead-work.ts'
 
 export interface PlannedPush {
@@ -19,7 +20,7 @@ export function planPush(lead: WorkLead, memberId: string, kind: LeadPushKind, s
     memberId,
     orgId: lead.org_id,
     kind,
-    slaDueAt: slaDueAt?.toISOString() ?? null,
+    slaDueAt: slaDueAt === null ? null : isoText(slaDueAt),
     score: lead.score,
     payload: {
       kind,
@@ -28,7 +29,7 @@ export function planPush(lead: WorkLead, memberId: string, kind: LeadPushKind, s
       company: lead.company,
       tier: lead.tier,
       source: lead.source_name ?? 'Unknown source',
-      waitingSince: lead.waiting_since.toISOString(),
+      waitingSince: isoText(lead.waiting_since),
       phone: lead.phone,
     },
   }

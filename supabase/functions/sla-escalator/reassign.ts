@@ -119,7 +119,7 @@ export async function assignNewLeads(tx: Tx, ids: readonly string[]): Promise<vo
 }
 
 /** The assignment event of a rerouted lead, as assignLead writes it. */
-export function rerouteEvent(rerouted: Rerouted, now: Date) {
+export function rerouteEvent(rerouted: Rerouted) {
   const { item, outcome } = rerouted
-  return { lead_id: item.lead.id, org_id: item.lead.org_id, type: outcome.event.type, occurred_at: now, details: outcome.event.details }
+  return { lead_id: item.lead.id, org_id: item.lead.org_id, type: outcome.event.type, details: outcome.event.details }
 }

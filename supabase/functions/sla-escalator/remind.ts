@@ -49,11 +49,10 @@ export async function remindOwners({ tx, now, limit }: StepContext): Promise<Ste
   await tx`
     update public.leads set sla_reminded_at = ${now}
     where id = any(${tx.array(due.map(({ lead }) => lead.id))}::uuid[])`
-  await appendEvents(tx, due.map(({ lead, at }) => ({
+  await appendEvents(tx, now, due.map(({ lead, at }) => ({
     lead_id: lead.id,
     org_id: lead.org_id,
     type: 'reminded',
-    occurred_at: now,
     details: { kind: 'sla', to: lead.assigned_to, remind_at: at.toISOString(), sla_due_at: lead.sla_due_at.toISOString() },
   })))
   return { counts: { reminded: due.length }, pushes: due.map(({ lead }) => planPush(lead, lead.assigned_to, 'sla_reminder', lead.sla_due_at)) }

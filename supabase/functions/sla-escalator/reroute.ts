@@ -72,7 +72,7 @@ export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): P
     turnsWritten,
     written,
     assignNewLeads(tx, rerouted.flatMap(({ item, outcome }) => outcome.toRep && item.lead.status === 'new' ? [item.lead.id] : [])),
-    appendEvents(tx, rerouted.map(result => rerouteEvent(result, now))),
+    appendEvents(tx, now, rerouted.map(rerouteEvent)),
   ])
 
   for (const { outcome } of rerouted) {
