@@ -139,6 +139,7 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
   // locked by the select above, cheaper than locking the rows an update has just rewritten.
   const reassignEvents = appendEvents(tx, now, breaches.flatMap(breach => breach.rerouted === null ? [] : [rerouteEvent(breach.rerouted)]))
   // The clock that breached stays on record as sla_breached_at; the owner's markers start afresh.
+  // updated_at is set here, so the leads' touch trigger is not called once per row.
   const owners = ownerColumns(breaches)
   const written = tx`
     update public.leads l set
@@ -150,7 +151,8 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
       sla_state = 'breached',
       sla_breached_at = l.sla_due_at,
       sla_reminded_at = null,
-      sla_escalated_at = null
+      sla_escalated_at = null,
+      updated_at = now()
     from unnest(${tx.array(owners.id)}::uuid[], ${tx.array(owners.rerouted)}::boolean[], ${tx.array(owners.assignedTo)}::uuid[],
                 ${tx.array(owners.fallback)}::boolean[], ${tx.array(owners.clockStartsAt)}::timestamptz[], ${tx.array(owners.dueAt)}::timestamptz[])
       as r (id, rerouted, assigned_to, fallback, clock_starts_at, due_at)

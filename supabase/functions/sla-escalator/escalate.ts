@@ -56,13 +56,15 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       reason: `no contact attempt within ${factor}x the SLA window: moved to the fallback queue`,
     },
   })))
+  // updated_at is set here, so the leads' touch trigger is not called once per row.
   const written = tx`
     update public.leads l set
       in_fallback_queue = true,
       assigned_to = r.owner,
       assigned_at = case when r.owner is null then null else ${now}::timestamptz end,
       sla_state = 'escalated',
-      sla_escalated_at = ${now}
+      sla_escalated_at = ${now},
+      updated_at = now()
     from unnest(${tx.array(due.map(({ lead }) => lead.id))}::uuid[], ${tx.array(due.map(({ lead }) => lead.fallback_owner_id))}::uuid[])
       as r (id, owner)
     where l.id = r.id`.execute()

@@ -47,7 +47,7 @@ export async function remindOwners({ tx, now, limit }: StepContext): Promise<Ste
     return { counts: { reminded: 0 }, pushes: [] }
 
   await tx`
-    update public.leads set sla_reminded_at = ${now}
+    update public.leads set sla_reminded_at = ${now}, updated_at = now()
     where id = any(${tx.array(due.map(({ lead }) => lead.id))}::uuid[])`
   await appendEvents(tx, now, due.map(({ lead, at }) => ({
     lead_id: lead.id,

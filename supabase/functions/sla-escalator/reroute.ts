@@ -60,7 +60,8 @@ export async function rerouteFromUnavailable({ tx, now, limit }: StepContext): P
     update public.leads l set
       assigned_to = r.assigned_to,
       assigned_at = case when r.assigned_to is null then null else ${now}::timestamptz end,
-      in_fallback_queue = r.fallback
+      in_fallback_queue = r.fallback,
+      updated_at = now()
     from json_to_recordset(${JSON.stringify(rerouted.map(({ item, outcome }) => ({
       id: item.lead.id,
       assigned_to: outcome.assignedTo,
