@@ -82,8 +82,8 @@ function ownerColumns(breaches: readonly Breach[]) {
     columns.rerouted.push(outcome !== undefined)
     columns.assignedTo.push(outcome?.assignedTo ?? null)
     columns.fallback.push(outcome?.fallback ?? false)
-    columns.clockStartsAt.push(fresh ? clock.deadlines.clockStartsAt.toISOString() : null)
-    columns.dueAt.push(fresh ? clock.deadlines.dueAt.toISOString() : null)
+    columns.clockStartsAt.push(fresh ? isoText(clock.deadlines.clockStartsAt) : null)
+    columns.dueAt.push(fresh ? isoText(clock.deadlines.dueAt) : null)
   }
   return columns
 }
