@@ -4,6 +4,7 @@ import { startScheduler } from '../../supabase/local/scheduler/index.ts'
 import type { Stack } from '../../supabase/local/stack.ts'
 import { MAX_PUSHES_PER_MEMBER } from '../../supabase/functions/sla-escalator/push-delivery.ts'
 import type { RunSummary } from '../../supabase/functions/sla-escalator/run.ts'
+import { realtimeCaughtUp } from './realtime-caught-up.ts'
 import type { BenchRow } from './table.ts'
 
 // The SLA escalator at scale: 10,000 leads of one team falling due at the same instant.
@@ -60,29 +61,6 @@ async function insertDueLeads(db: pg.Client, org: BenchOrg, batch: string, dueAt
   await db.query('analyze public.leads')
 }
 
-/**
- * Waits until the stack's realtime has read the WAL up to now. It decodes every change to the
- * published tables (leads, lead_events) in the gateway's own process: without this, the 10,000
- * leads a measurement has just set up (or the run before it has just written) are decoded during
- * that measurement, on the same two cores, and half a second of that work is timed as the run's.
- * A change committed now, to a published table, is acknowledged once everything before it is.
- */
-async function realtimeCaughtUp(db: pg.Client, org: BenchOrg): Promise<void> {
-  await db.query('begin')
-  await db.query(`update public.members set updated_at = now() where org_id = $1 and role = 'manager'`, [org.orgId])
-  const { rows: [{ lsn }] } = await db.query('select pg_current_wal_insert_lsn()::text as lsn')
-  await db.query('commit')
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    const { rows: [{ behind }] } = await db.query(
-      `select count(*)::int as behind from pg_replication_slots where slot_type = 'logical' and active and confirmed_flush_lsn < $1::pg_lsn`, [lsn])
-    if (behind === 0)
-      return
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-  throw new Error('the stack\'s realtime did not read the benchmark\'s writes within 30 s')
-}
-
 async function invoke(stack: Stack, now?: Date): Promise<{ summary: RunSummary, ms: number }> {
   const started = performance.now()
   const response = await fetch(`${stack.apiUrl}/functions/v1/sla-escalator`, {
@@ -127,12 +105,12 @@ export async function escalatorBench(stack: Stack): Promise<BenchRow[]> {
     // 1. Injected clock.
     const dueAt = new Date('2025-06-02T12:00:00Z')
     await insertDueLeads(db, org, 'injected', dueAt)
-    await realtimeCaughtUp(db, org)
+    await realtimeCaughtUp(db, org.orgId)
     const breach = await invoke(stack, new Date(dueAt.getTime() + 1000))
     if (count(breach.summary, 'breach', 'breached') !== leadCount)
       throw new Error(`expected one run to breach ${leadCount} leads: ${JSON.stringify(breach.summary)}`)
     const escalateAt = new Date(dueAt.getTime() + windowMinutes * 60_000 + 2000)
-    await realtimeCaughtUp(db, org)
+    await realtimeCaughtUp(db, org.orgId)
     const escalation = await invoke(stack, escalateAt)
     if (count(escalation.summary, 'escalate', 'escalated') !== leadCount)
       throw new Error(`expected one run to escalate ${leadCount} leads: ${JSON.stringify(escalation.summary)}`)
