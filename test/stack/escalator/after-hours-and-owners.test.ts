@@ -1,22 +1,12 @@
 // Business minutes: a lead that arrives after hours is not breached overnight or over a weekend.
 // Owners who are not there: a deactivated or off-shift rep's unworked leads move, a rep on a
 // break keeps them.
-import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sqlClient } from '../../support/clients.ts'
+import { describe, expect, it } from 'vitest'
+import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { createOrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, eventsOf, ladderTypes, leadRow, runEscalator } from './support.ts'
 
-let sql: pg.Client
-
-beforeAll(async () => {
-  sql = await sqlClient()
-})
-
-afterAll(async () => {
-  await closeFunctionsSql()
-  await sql.end()
-})
+const sql = fileSqlClient(closeFunctionsSql)
 
 describe('a lead arriving Friday evening, after New York hours', () => {
   it('is not breached overnight or over the weekend: its clock runs from Monday 09:00', async () => {

@@ -1,22 +1,13 @@
 // A callback the rep promised buzzes their phone once when it comes due; only the service role
 // may run the escalator, and a bad clock is refused with a clear message.
 import { randomUUID } from 'node:crypto'
-import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { anonClient, serviceClient, signedInClient, sqlClient } from '../../support/clients.ts'
+import { describe, expect, inject, it } from 'vitest'
+import { anonClient, serviceClient, signedInClient } from '../../support/clients.ts'
+import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { createOrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, eventsOf, runEscalator } from './support.ts'
 
-let sql: pg.Client
-
-beforeAll(async () => {
-  sql = await sqlClient()
-})
-
-afterAll(async () => {
-  await closeFunctionsSql()
-  await sql.end()
-})
+const sql = fileSqlClient(closeFunctionsSql)
 
 describe('a callback set in a disposition', () => {
   it('reminds the rep once when it comes due, and again for a new callback time', async () => {

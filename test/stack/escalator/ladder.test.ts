@@ -1,22 +1,20 @@
 // The whole ladder with an injected clock: remind at 50% of the window, breach and reassign at
 // 100% (to another rep, with a fresh clock, the manager alerted), escalate to the fallback queue
 // at 2x; each step once, pushes delivered to real (double) devices after the commit.
-import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { sqlClient } from '../../support/clients.ts'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { startPushServiceDouble } from '../../support/push-service-double.ts'
 import type { FakeDevice, PushServiceDouble } from '../../support/push-service-double.ts'
 import { createOrgFixture } from '../database/fixture.ts'
 import type { OrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, eventsOf, ladderTypes, leadRow, runEscalator } from './support.ts'
 
-let sql: pg.Client
 let org: OrgFixture
 let double: PushServiceDouble
 const devices = new Map<string, FakeDevice>()
+const sql = fileSqlClient(closeFunctionsSql, () => double.close())
 
 beforeAll(async () => {
-  sql = await sqlClient()
   org = await createOrgFixture(sql, 'ladder', { reps: 2 })
   double = await startPushServiceDouble({ ca: inject('pushDoubleCa') })
   for (const member of [org.manager, ...org.reps]) {
@@ -26,12 +24,6 @@ beforeAll(async () => {
       `insert into public.push_subscriptions (member_id, org_id, endpoint, p256dh, auth) values ($1, $2, $3, $4, $5)`,
       [member.id, org.orgId, device.subscription.endpoint, device.subscription.p256dh, device.subscription.auth])
   }
-})
-
-afterAll(async () => {
-  await closeFunctionsSql()
-  await sql.end()
-  await double.close()
 })
 
 /** Kinds of the pushes a member's device has accepted so far. */

@@ -1,24 +1,15 @@
 // What stops the ladder (a contact attempt or a disposition before the due time), and two runs at
 // once acting on every lead exactly once.
 import { randomUUID } from 'node:crypto'
-import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signedInClient, sqlClient } from '../../support/clients.ts'
+import { describe, expect, it } from 'vitest'
+import { signedInClient } from '../../support/clients.ts'
+import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { MAX_PUSHES_PER_MEMBER } from '../../../supabase/functions/sla-escalator/push-delivery.ts'
 import { createOrgFixture } from '../database/fixture.ts'
 import type { OrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, eventsOf, ladderTypes, leadRow, runEscalator } from './support.ts'
 
-let sql: pg.Client
-
-beforeAll(async () => {
-  sql = await sqlClient()
-})
-
-afterAll(async () => {
-  await closeFunctionsSql()
-  await sql.end()
-})
+const sql = fileSqlClient(closeFunctionsSql)
 
 function emailOf(org: OrgFixture, memberId: string): string {
   return org.reps.find(rep => rep.id === memberId)!.email

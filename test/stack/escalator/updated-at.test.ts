@@ -1,22 +1,12 @@
 // updated_at of the leads a run rewrites: the escalator's bulk updates set it themselves (so the
 // touch trigger is not called for each of thousands of rows), and it must still move like it does
 // for any other change to a lead.
-import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sqlClient } from '../../support/clients.ts'
+import { describe, expect, it } from 'vitest'
+import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { createOrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, leadRow, runEscalator } from './support.ts'
 
-let sql: pg.Client
-
-beforeAll(async () => {
-  sql = await sqlClient()
-})
-
-afterAll(async () => {
-  await closeFunctionsSql()
-  await sql.end()
-})
+const sql = fileSqlClient(closeFunctionsSql)
 
 async function updatedAt(leadId: string): Promise<Date> {
   const { rows } = await sql.query<{ updated_at: Date }>('select updated_at from public.leads where id = $1', [leadId])
