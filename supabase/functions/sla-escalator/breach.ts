@@ -101,8 +101,7 @@ export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<S
   if (selected.length === 0)
     return { counts, pushes: [] }
 
-  const leads = await withTeamsAndSources(tx, selected)
-  const policies = await loadPolicies(tx, leads)
+  const [leads, policies] = await Promise.all([withTeamsAndSources(tx, selected), loadPolicies(tx, selected)])
   // Worked out once per policy (and due time), not per lead: a business-hours calendar makes each costly.
   const freshClock = oncePerKey((policy: SlaPolicyRow) => policy.id, policy => startSlaClock(policy, now))
   const escalation = oncePerKey(

@@ -30,8 +30,7 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
   if (selected.length === 0)
     return { counts: { escalated: 0 }, pushes: [] }
 
-  const candidates = await withTeamsAndSources(tx, selected)
-  const policies = await loadPolicies(tx, candidates)
+  const [candidates, policies] = await Promise.all([withTeamsAndSources(tx, selected), loadPolicies(tx, selected)])
   const due = candidates.flatMap((lead) => {
     const terms = ladderTerms(policies.get(lead.sla_policy_id ?? '') ?? null, { startedAt: lead.sla_started_at ?? lead.sla_due_at!, dueAt: lead.sla_due_at! })
     const at = escalateAt(terms, lead.sla_breached_at!)

@@ -78,8 +78,11 @@ export async function withTeamsAndSources<T extends SelectedLead>(tx: Tx, leads:
 /** Statuses in which a lead still waits for its first call: the ladder only climbs for these. */
 export const LADDER_STATUSES = ['new', 'assigned', 'attempting'] as const
 
-/** The SLA policies (with calendars) of `leads`, by id. */
-export async function loadPolicies(tx: Tx, leads: readonly WorkLead[]): Promise<Map<string, SlaPolicyRow>> {
+/**
+ * The SLA policies (with calendars) of `leads`, by id. It needs only what the step selected, so a
+ * step reads them alongside its teams and sources (one round trip, not two).
+ */
+export async function loadPolicies(tx: Tx, leads: readonly Pick<SelectedLead, 'sla_policy_id'>[]): Promise<Map<string, SlaPolicyRow>> {
   const ids = [...new Set(leads.flatMap(lead => lead.sla_policy_id === null ? [] : [lead.sla_policy_id]))]
   if (ids.length === 0)
     return new Map()

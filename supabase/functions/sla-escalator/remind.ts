@@ -36,8 +36,7 @@ export async function remindOwners({ tx, now, limit }: StepContext): Promise<Ste
   if (selected.length === 0)
     return { counts: { reminded: 0 }, pushes: [] }
 
-  const candidates = await withTeamsAndSources(tx, selected)
-  const policies = await loadPolicies(tx, candidates)
+  const [candidates, policies] = await Promise.all([withTeamsAndSources(tx, selected), loadPolicies(tx, selected)])
   const due = candidates.flatMap((lead) => {
     const terms = ladderTerms(policies.get(lead.sla_policy_id ?? '') ?? null, { startedAt: lead.sla_started_at, dueAt: lead.sla_due_at })
     const at = remindAt(terms, lead.sla_started_at)
