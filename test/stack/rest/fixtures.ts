@@ -16,7 +16,7 @@ const fixtureSql = `
 drop table if exists public.conf_notes, public.conf_reviews, public.conf_profiles, public.conf_books,
   public.conf_authors, public.conf_counters, public.conf_log cascade;
 drop function if exists public.conf_add, public.conf_books_by, public.conf_author_summary, public.conf_echo,
-  public.conf_touch, public.conf_fail, public.conf_whoami, public.conf_payment_required, public.conf_enqueue,
+  public.conf_touch, public.conf_touch_then_fail, public.conf_fail, public.conf_whoami, public.conf_payment_required, public.conf_enqueue,
   public.conf_greet, public.conf_top_book, public.conf_numbers, public.conf_default_arg cascade;
 
 create table public.conf_authors (
@@ -93,6 +93,11 @@ create function public.conf_numbers(n int) returns setof int language sql immuta
 create function public.conf_echo(jsonb) returns jsonb language sql immutable as 'select $1';
 create function public.conf_touch(message text) returns void language sql
   as 'insert into public.conf_log (message) values (message)';
+create function public.conf_touch_then_fail(message text) returns void language plpgsql as $$
+begin
+  insert into public.conf_log (message) values (message);
+  raise exception 'refused after writing %', message;
+end $$;
 create function public.conf_fail(reason text) returns int language plpgsql as $$
 begin
   raise exception 'refused: %', reason using detail = 'the detail', hint = 'the hint';

@@ -75,6 +75,19 @@ describe('calling functions', () => {
     expect(rows).toEqual([{ message: 'hello' }])
   })
 
+  it('rolls back the writes of a call that fails, and the next request on the connection runs as its own role', async () => {
+    const failed = await f.alice.rpc('conf_touch_then_fail', { message: 'not kept' })
+    expect(failed.status).toBe(400)
+    expectErrorShape(failed.error, 'P0001')
+    const { rows } = await f.sql.query(`select 1 from public.conf_log where message = 'not kept'`)
+    expect(rows).toEqual([])
+    // Requests run one after another reuse the connection the failed one had.
+    for (let i = 0; i < 3; i++) {
+      const { data } = await f.anon.rpc('conf_whoami', {}, { get: true })
+      expect(data).toMatchObject({ uid: null, role: 'anon', claim_role: 'anon', method: 'GET', timeout: '3s' })
+    }
+  })
+
   it('single() on a setof function needs exactly one row', async () => {
     const one = await f.anon.rpc('conf_books_by', { author: 2 }).select('id').single()
     expect(one.data).toEqual({ id: 3 })
