@@ -3,6 +3,7 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import { addDays, startOfWeek } from 'date-fns'
 import { TZDate } from '@date-fns/tz'
 import type pg from 'pg'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anonClient, sqlClient } from '../../support/clients.ts'
 import { createLead, createOrgFixture, insertRow } from '../database/fixture.ts'
@@ -264,5 +265,19 @@ describe('who may ask', () => {
     const ownerIds = data.groups.map((group: { key: string | null }) => group.key)
     expect(ownerIds).not.toContain(org.reps[0].id)
     expect(ownerIds).not.toContain(org.reps[1].id)
+  })
+})
+
+describe('nearest-rank percentiles', () => {
+  it('pick from sorted speeds the value percentile_disc picks', async () => {
+    const speeds = fc.array(fc.integer({ min: 0, max: 200_000 }), { minLength: 1, maxLength: 300 })
+    const fraction = fc.oneof(fc.constantFrom(0.5, 0.9, 1), fc.double({ min: Number.EPSILON, max: 1, noNaN: true }))
+    await fc.assert(fc.asyncProperty(speeds, fraction, async (values, p) => {
+      const { rows: [row] } = await sql.query(`
+        select (extensions.sort($1::integer[]))[private.nearest_rank($2, cardinality($1::integer[]))] as picked,
+               (select percentile_disc($2) within group (order by v) from unnest($1::integer[]) as v) as expected`,
+      [values, p])
+      expect(row.picked).toBe(row.expected)
+    }), { numRuns: 300 })
   })
 })
