@@ -6,6 +6,7 @@ import pg from 'pg'
 import WebSocket from 'ws'
 import { startStack } from '../../supabase/local/stack.ts'
 import type { Stack } from '../../supabase/local/stack.ts'
+import { timeBareProxy } from './bare-proxy.ts'
 import { measureRealtimeLatency } from './realtime-latency.ts'
 import { percentile, timeEach } from './stats.ts'
 import type { BenchRow } from './table.ts'
@@ -58,13 +59,15 @@ async function compareRestWithDirect(stack: Stack, direct: pg.Client): Promise<B
   const client = createClient(stack.apiUrl, stack.serviceRoleKey, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
   await untilServed(() => client.from('bench_items').select('id').limit(1))
   const viaRest = (i: number) => client.from('bench_items').select('id, label').eq('bucket', i % 100).order('id').limit(20).throwOnError()
-  const viaSql = (i: number) => direct.query('select id, label from public.bench_items where bucket = $1 order by id limit 20', [i % 100])
+  const query = 'select id, label from public.bench_items where bucket = $1 order by id limit 20'
+  const viaSql = (i: number) => direct.query(query, [i % 100])
   // Warm up to a steady state: Node keeps optimising the request path (client and server) for the
   // first couple of thousand requests, while the direct query is flat after a few hundred.
   await timeEach(2500, viaRest)
   await timeEach(500, viaSql)
   const rest = await timeEach(2000, viaRest)
   const sql = await timeEach(2000, viaSql)
+  const proxy = await timeBareProxy(stack.dbUrl, stack.serviceRoleKey, query, 2500, 2000)
   await direct.query('drop table public.bench_items')
   const ratio = percentile(rest, 50) / percentile(sql, 50)
   return [
@@ -73,6 +76,9 @@ async function compareRestWithDirect(stack: Stack, direct: pg.Client): Promise<B
     { area: 'rest', metric: 'same query p50 direct', value: percentile(sql, 50), unit: 'ms' },
     { area: 'rest', metric: 'same query p99 direct', value: percentile(sql, 99), unit: 'ms' },
     { area: 'rest', metric: 'REST / direct p50 ratio', value: ratio, unit: 'x', target: '< 2' },
+    // The floor: the same client and HTTP round trip around the direct query, with no REST work at all.
+    { area: 'rest', metric: 'same query p50 via a bare HTTP proxy', value: percentile(proxy, 50), unit: 'ms' },
+    { area: 'rest', metric: 'bare proxy / direct p50 ratio', value: percentile(proxy, 50) / percentile(sql, 50), unit: 'x' },
   ]
 }
 
