@@ -19,28 +19,22 @@ export interface RequestSettings {
 
 const requestSettings = ['role', 'request.jwt.claims', 'request.method', 'request.path', 'request.headers', 'request.cookies']
 
-// One statement text per number of role settings (usually none) and access mode; `is null`
-// keeps the values from being echoed back in the row.
-const setupSqlByKey = new Map<string, string>()
+// One statement text per number of role settings (usually none); `is null` keeps the values
+// from being echoed back in the row.
+const setupSqlByCount: string[] = []
 
-/**
- * The settings statement: role settings first, so the role switch comes after them. A read-only
- * request makes its transaction read-only here, as `BEGIN READ ONLY` would (turning a
- * transaction read-only is allowed at any point in it).
- */
-function setupSql(roleSettingCount: number, readOnly: boolean): string {
-  const key = `${roleSettingCount}${readOnly ? 'r' : 'w'}`
-  let sql = setupSqlByKey.get(key)
+/** The settings statement: role settings first, so the role switch comes after them. */
+function setupSql(roleSettingCount: number): string {
+  let sql = setupSqlByCount[roleSettingCount]
   if (sql === undefined) {
     const parameter = (index: number) => `$${index + 1}`
     const assignments = [
-      ...(readOnly ? [`set_config('transaction_read_only', 'on', true)`] : []),
       ...Array.from({ length: roleSettingCount }, (_, i) => `set_config(${parameter(2 * i)}, ${parameter(2 * i + 1)}, true)`),
       `set_config('search_path', '"public", "extensions"', true)`,
       ...requestSettings.map((name, i) => `set_config('${name}', ${parameter(2 * roleSettingCount + i)}, true)`),
     ]
     sql = `select ${assignments.map(assignment => `${assignment} is null`).join(', ')}`
-    setupSqlByKey.set(key, sql)
+    setupSqlByCount[roleSettingCount] = sql
   }
   return sql
 }
@@ -55,14 +49,14 @@ function cookiesOf(header: string | undefined): Record<string, string> {
   return cookies
 }
 
-function setupStatement(settings: RequestSettings, readOnly: boolean): Statement {
+function setupStatement(settings: RequestSettings): Statement {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(settings.headers)) {
     if (value !== undefined)
       headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
   return {
-    text: setupSql(settings.roleSettings.length, readOnly),
+    text: setupSql(settings.roleSettings.length),
     values: [
       ...settings.roleSettings.flat(),
       settings.identity.role,
@@ -90,15 +84,12 @@ export interface RunOptions {
 }
 
 const deallocateAll: Statement = { text: 'DEALLOCATE ALL', values: [] }
-const begin: Statement = { text: 'BEGIN', values: [] }
 
 /**
- * Runs one request in one transaction on a pooled connection, its statements sent as one batch
- * with a single Sync; statements are prepared once per connection. Without a check the batch is
- * the settings and the statement alone: PostgreSQL runs everything up to a Sync as one implicit
- * transaction, committed at the Sync (rolled back there after an error), so a read costs one
- * round trip and no BEGIN/COMMIT. A checked statement runs in an explicit transaction that is
- * committed or rolled back once its result has been looked at.
+ * Runs one request in one transaction on a pooled connection: BEGIN, the settings, the
+ * statement and (unless the result must be checked first) COMMIT go out as one batch with a
+ * single Sync, so a read costs one round trip; statements are prepared once per connection.
+ * After a failed statement the transaction is rolled back before the connection is reused.
  */
 export async function runInTransaction(
   pool: pg.Pool,
@@ -111,11 +102,13 @@ export async function runInTransaction(
   // Whether the transaction is known to be over; otherwise the connection is discarded, not reused.
   let ended = false
   try {
-    const check = options.check
-    const explicit = check !== undefined
-    const statements: Statement[] = explicit
-      ? [begin, setupStatement(settings, options.readOnly), statement]
-      : [setupStatement(settings, options.readOnly), statement]
+    const statements: Statement[] = [
+      { text: options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', values: [] },
+      setupStatement(settings),
+      statement,
+    ]
+    if (!options.check)
+      statements.push({ text: 'COMMIT', values: [] })
     const batch = prepared.batchFor(client, options.generation, statements)
     const steps = batch.reset ? [{ ...deallocateAll, parse: true }, ...batch.steps] : batch.steps
     const submitted = client.query(new StatementBatch(steps))
@@ -125,23 +118,22 @@ export async function runInTransaction(
     }
     catch (error) {
       prepared.batchFailed(client, batch)
+      // PostgreSQL skipped the rest of the batch (COMMIT included): end what is left of the transaction.
       if (error instanceof pg.DatabaseError) {
-        // The Sync rolled an implicit transaction back; an explicit one is left aborted.
-        if (explicit)
-          await client.query('ROLLBACK')
+        await client.query('ROLLBACK')
         ended = true
       }
       throw error
     }
-    const fields = rows[steps.length - 1]
+    const fields = rows[steps.length - statements.length + 2]
     if (fields === undefined)
       throw new Error('the statement returned no row')
     const result = statementResult(fields)
-    if (!explicit) {
+    if (!options.check) {
       ended = true
       return result
     }
-    const refusal = check(result)
+    const refusal = options.check(result)
     await client.query(refusal ? 'ROLLBACK' : 'COMMIT')
     ended = true
     if (refusal)
