@@ -32,7 +32,7 @@ export function createRealtimeService(context: StackContext): Service {
   const registry = new SubscriptionRegistry()
   const hub = new TopicHub()
   const feed = createChangeFeed(context.pool, registry)
-  const wal = startWalReader(context.dbUrl, publicationName, tx => feed.accept(tx))
+  const wal = startWalReader(context.dbUrl, publicationName, (schema, table) => registry.watches(schema, table), tx => feed.accept(tx))
   const deps = { pool: context.pool, registry, hub, walReady: wal.ready }
   const server = new WebSocketServer({ noServer: true, maxPayload: 3 * 1024 * 1024 })
   const connections = new Map<RealtimeConnection, WebSocket>()

@@ -124,6 +124,16 @@ export class SubscriptionRegistry {
     return this.all.size
   }
 
+  /** Whether any subscription listens to changes of schema.table, of any kind. */
+  watches(schema: string, table: string): boolean {
+    for (const subscription of this.all) {
+      if ((subscription.schema === '*' || subscription.schema === schema)
+        && (subscription.table === '*' || subscription.table === table))
+        return true
+    }
+    return false
+  }
+
   /** Subscriptions a change of `kind` on schema.table is a candidate for (filters and RLS come later). */
   matching(schema: string, table: string, kind: ChangeKind): PostgresSubscription[] {
     const found: PostgresSubscription[] = []

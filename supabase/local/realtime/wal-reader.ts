@@ -32,21 +32,53 @@ export interface WalReader {
   close: () => Promise<void>
 }
 
+/** Whether a change to schema.table could reach a subscriber: changes to other tables are not decoded. */
+export type WatchedRelation = (schema: string, table: string) => boolean
+
+/** A row change to a table nobody subscribes to, left undecoded. */
+interface UnwatchedChange {
+  tag: 'unwatched'
+}
+
+type WalMessage = Pgoutput.Message | UnwatchedChange
+
+// pgoutput's message types for a row inserted, updated and deleted; each is followed by the relation's oid.
+const rowChangeTags = new Set(['I', 'U', 'D'].map(tag => tag.charCodeAt(0)))
+
 /**
- * The built-in pgoutput decoder with two changes: the slot is created TEMPORARY on the
+ * The built-in pgoutput decoder with three changes: the slot is created TEMPORARY on the
  * replication connection itself (PostgreSQL drops it when that connection ends, even on a
- * crash, so no WAL is retained while the stack is down), and column values stay as text
- * because records are converted in SQL the way to_jsonb does it.
+ * crash, so no WAL is retained while the stack is down); column values stay as text because
+ * records are converted in SQL the way to_jsonb does it; and row changes to tables nobody
+ * watches are skipped undecoded. The stream shares the gateway's event loop, and decoding a bulk
+ * write nobody listens to (an escalator run's 30,000 rows) would hold up the requests it serves.
  */
-class TemporarySlotPgoutput extends PgoutputPlugin {
-  override async start(client: pg.Client, slotName: string, lastLsn: string): Promise<unknown> {
-    await client.query(`CREATE_REPLICATION_SLOT "${slotName}" TEMPORARY LOGICAL pgoutput NOEXPORT_SNAPSHOT`)
-    return super.start(client, slotName, lastLsn)
+class TemporarySlotPgoutput {
+  private readonly pgoutput: PgoutputPlugin
+  private readonly relationNames = new Map<number, { schema: string, name: string }>()
+
+  constructor(readonly options: Pgoutput.Options, private readonly watched: WatchedRelation) {
+    this.pgoutput = new PgoutputPlugin(options)
   }
 
-  override parse(buffer: Buffer): Pgoutput.Message {
-    const message = super.parse(buffer)
+  get name(): string {
+    return this.pgoutput.name
+  }
+
+  async start(client: pg.Client, slotName: string, lastLsn: string): Promise<unknown> {
+    await client.query(`CREATE_REPLICATION_SLOT "${slotName}" TEMPORARY LOGICAL pgoutput NOEXPORT_SNAPSHOT`)
+    return this.pgoutput.start(client, slotName, lastLsn)
+  }
+
+  parse(buffer: Buffer): WalMessage {
+    if (rowChangeTags.has(buffer[0])) {
+      const relation = this.relationNames.get(buffer.readUInt32BE(1))
+      if (relation && !this.watched(relation.schema, relation.name))
+        return { tag: 'unwatched' }
+    }
+    const message = this.pgoutput.parse(buffer)
     if (message.tag === 'relation') {
+      this.relationNames.set(message.relationOid, { schema: message.schema, name: message.name })
       for (const column of message.columns)
         column.parser = (text: string) => text
     }
@@ -61,7 +93,7 @@ const retryMs = 1000
  * each transaction, whole and in commit order, to `onTransaction`. Reconnects with a fresh
  * slot if the connection drops (changes committed meanwhile are not replayed).
  */
-export function startWalReader(dbUrl: string, publication: string, onTransaction: (tx: WalTransaction) => void): WalReader {
+export function startWalReader(dbUrl: string, publication: string, watched: WatchedRelation, onTransaction: (tx: WalTransaction) => void): WalReader {
   let closed = false
   let service: LogicalReplicationService | undefined
   let pending: WalChange[] = []
@@ -71,7 +103,7 @@ export function startWalReader(dbUrl: string, publication: string, onTransaction
     markReady = resolve
   })
 
-  const onData = (_lsn: string, message: Pgoutput.Message) => {
+  const onData = (_lsn: string, message: WalMessage) => {
     switch (message.tag) {
       case 'begin':
         pending = []
@@ -120,7 +152,7 @@ export function startWalReader(dbUrl: string, publication: string, onTransaction
       markReady()
     })
     current.on('error', retry)
-    current.subscribe(new TemporarySlotPgoutput({ protoVersion: 1, publicationNames: [publication] }), slot)
+    current.subscribe(new TemporarySlotPgoutput({ protoVersion: 1, publicationNames: [publication] }, watched), slot)
       .then(() => retry(new Error('replication ended')))
       .catch(retry)
   }

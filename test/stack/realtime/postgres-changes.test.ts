@@ -166,6 +166,21 @@ describe('postgres_changes', () => {
     await sql.query('delete from public.rt_keyed where id = 30')
   })
 
+  it('decodes a table\'s changes from the moment someone subscribes, after writes nobody watched', async () => {
+    // Row changes to tables without a subscriber are skipped undecoded; the table's next subscriber
+    // must still get every change committed after it joined, UPDATE's old row included.
+    await sql.query(`insert into public.rt_items (title) values ('unwatched')`)
+    const inbox = new Inbox<Change>()
+    const realtime = await client()
+    await subscribed(realtime.channel('rt-late').on('postgres_changes', { event: '*', schema: 'public', table: 'rt_items' }, inbox.push))
+    const { rows: [{ id }] } = await sql.query(`insert into public.rt_items (title) values ('watched') returning id`)
+    await sql.query(`update public.rt_items set qty = 2 where id = $1`, [id])
+    const [inserted, updated] = await inbox.waitFor(2)
+    expect([inserted.eventType, (inserted.new as Row).title]).toEqual(['INSERT', 'watched'])
+    expect([updated.eventType, (updated.old as Row).qty, (updated.new as Row).qty]).toEqual(['UPDATE', null, 2])
+    await sql.query(`delete from public.rt_items where title in ('unwatched', 'watched')`)
+  })
+
   it('stops delivering to a channel once it is unsubscribed', async () => {
     const leaving = new Inbox<Change>()
     const staying = new Inbox<Change>()
