@@ -2,7 +2,7 @@ import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/s
 import type pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { sqlClient } from '../../support/clients.ts'
-import { Inbox, realtimeClient, subscribed } from './helpers.ts'
+import { Inbox, realtimeClient, settle, subscribed } from './helpers.ts'
 
 type Row = Record<string, unknown>
 type Change = RealtimePostgresChangesPayload<Row>
@@ -168,17 +168,26 @@ describe('postgres_changes', () => {
 
   it('decodes a table\'s changes from the moment someone subscribes, after writes nobody watched', async () => {
     // Row changes to tables without a subscriber are skipped undecoded; the table's next subscriber
-    // must still get every change committed after it joined, UPDATE's old row included.
-    await sql.query(`insert into public.rt_items (title) values ('unwatched')`)
-    const inbox = new Inbox<Change>()
+    // must still get every change committed after it joined, UPDATE's old row included. The marker
+    // row shares the unwatched write's transaction: once it arrives, that write has been read.
+    const markers = new Inbox<Change>()
     const realtime = await client()
+    await subscribed(realtime.channel('rt-marker').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'rt_keyed' }, markers.push))
+    await sql.query(`begin; insert into public.rt_items (title) values ('unwatched'); insert into public.rt_keyed values (50, 'marker'); commit`)
+    await markers.waitFor(1)
+
+    const inbox = new Inbox<Change>()
     await subscribed(realtime.channel('rt-late').on('postgres_changes', { event: '*', schema: 'public', table: 'rt_items' }, inbox.push))
     const { rows: [{ id }] } = await sql.query(`insert into public.rt_items (title) values ('watched') returning id`)
     await sql.query(`update public.rt_items set qty = 2 where id = $1`, [id])
-    const [inserted, updated] = await inbox.waitFor(2)
-    expect([inserted.eventType, (inserted.new as Row).title]).toEqual(['INSERT', 'watched'])
-    expect([updated.eventType, (updated.old as Row).qty, (updated.new as Row).qty]).toEqual(['UPDATE', null, 2])
+    await inbox.waitFor(2)
+    await settle()
+    expect(inbox.items.map(change => [change.eventType, (change.new as Row).title, (change.old as Row).qty])).toEqual([
+      ['INSERT', 'watched', undefined],
+      ['UPDATE', 'watched', null],
+    ])
     await sql.query(`delete from public.rt_items where title in ('unwatched', 'watched')`)
+    await sql.query('delete from public.rt_keyed where id = 50')
   })
 
   it('stops delivering to a channel once it is unsubscribed', async () => {
