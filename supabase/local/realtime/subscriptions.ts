@@ -106,6 +106,11 @@ export async function prepareSubscriptions(pool: pg.Pool, listener: ChangeListen
   return { subscriptions, reply }
 }
 
+function coversTable(subscription: PostgresSubscription, schema: string, table: string): boolean {
+  return (subscription.schema === '*' || subscription.schema === schema)
+    && (subscription.table === '*' || subscription.table === table)
+}
+
 /** Every live postgres_changes subscription of every socket. */
 export class SubscriptionRegistry {
   private readonly all = new Set<PostgresSubscription>()
@@ -127,8 +132,7 @@ export class SubscriptionRegistry {
   /** Whether any subscription listens to changes of schema.table, of any kind. */
   watches(schema: string, table: string): boolean {
     for (const subscription of this.all) {
-      if ((subscription.schema === '*' || subscription.schema === schema)
-        && (subscription.table === '*' || subscription.table === table))
+      if (coversTable(subscription, schema, table))
         return true
     }
     return false
@@ -138,9 +142,7 @@ export class SubscriptionRegistry {
   matching(schema: string, table: string, kind: ChangeKind): PostgresSubscription[] {
     const found: PostgresSubscription[] = []
     for (const subscription of this.all) {
-      if ((subscription.event === '*' || subscription.event === kind)
-        && (subscription.schema === '*' || subscription.schema === schema)
-        && (subscription.table === '*' || subscription.table === table))
+      if ((subscription.event === '*' || subscription.event === kind) && coversTable(subscription, schema, table))
         found.push(subscription)
     }
     return found
