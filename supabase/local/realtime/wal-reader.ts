@@ -103,7 +103,7 @@ export function startWalReader(dbUrl: string, publication: string, watched: Watc
     markReady = resolve
   })
 
-  const onData = (_lsn: string, message: WalMessage) => {
+  const onData = (lsn: string, message: WalMessage) => {
     switch (message.tag) {
       case 'begin':
         pending = []
@@ -123,6 +123,9 @@ export function startWalReader(dbUrl: string, publication: string, watched: Watc
         pending = []
         if (changes.length > 0)
           onTransaction({ xid, commitTime: new Date(Number((message.commitTime as bigint) / 1000n)), changes })
+        // The whole transaction is handled: PostgreSQL may let its WAL go. A lost connection
+        // is reported by the stream itself.
+        service?.acknowledge(lsn).catch(() => {})
         break
       }
     }
@@ -132,7 +135,11 @@ export function startWalReader(dbUrl: string, publication: string, watched: Watc
     if (closed)
       return
     const slot = `pronto_realtime_${process.pid}_${randomBytes(4).toString('hex')}`
-    const current = new LogicalReplicationService({ connectionString: dbUrl }, { acknowledge: { auto: true, timeoutSeconds: 10 } })
+    // Acknowledged once per transaction, at its commit (above), not after every message as the
+    // library's automatic mode does: that answers each row change with a status message, 30,000
+    // socket writes from the gateway's event loop for one escalator run and as many for the
+    // walsender to read, while the run's HTTP response waits in the same loop.
+    const current = new LogicalReplicationService({ connectionString: dbUrl }, { acknowledge: { auto: false, timeoutSeconds: 10 } })
     service = current
     let failed = false
     const retry = (error: Error) => {
