@@ -1,17 +1,19 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createClient } from '@supabase/supabase-js'
 import pg from 'pg'
-import WebSocket from 'ws'
-import { timeEach } from './stats.ts'
+
+export interface BareProxy {
+  url: string
+  close: () => Promise<void>
+}
 
 /**
- * The floor under any /rest/v1 figure here: supabase-js calls an HTTP server in this process
- * that does nothing but run the direct query on its own connection and answer its rows as
- * JSON (no auth, no parsing, no role switch). What /rest/v1 costs on top of the direct query,
- * this costs too.
+ * The floor under any /rest/v1 figure here: an HTTP server in this process that does nothing
+ * but run the direct query (its `bucket=eq.N` filter as the parameter) on its own connection and
+ * answer its rows as JSON (no auth, no parsing, no role switch). What /rest/v1 costs on top of the
+ * direct query, a client pays here too.
  */
-export async function timeBareProxy(dbUrl: string, key: string, sql: string, warmup: number, count: number): Promise<number[]> {
+export async function startBareProxy(dbUrl: string, sql: string): Promise<BareProxy> {
   const db = new pg.Client({ connectionString: dbUrl })
   await db.connect()
   const server = createServer((req, res) => {
@@ -26,16 +28,12 @@ export async function timeBareProxy(dbUrl: string, key: string, sql: string, war
     })
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const client = createClient(url, key, { auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
-    const viaProxy = (i: number) => client.from('bench_items').select('id, label').eq('bucket', i % 100).order('id').limit(20).throwOnError()
-    await timeEach(warmup, viaProxy)
-    return await timeEach(count, viaProxy)
-  }
-  finally {
-    server.closeAllConnections()
-    await new Promise(resolve => server.close(resolve))
-    await db.end()
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections()
+      await new Promise(resolve => server.close(resolve))
+      await db.end()
+    },
   }
 }
