@@ -6,7 +6,6 @@ import { startSlaClock } from '../_shared/assignment/sla-clock.ts'
 import type { SlaClock, SlaPolicyRow } from '../_shared/assignment/sla-clock.ts'
 import { appendEvents } from './events.ts'
 import type { LeadEvent } from './events.ts'
-import { planWithoutValues } from './generic-plans.ts'
 import { isoText } from './iso-text.ts'
 import { escalateAt, ladderTerms } from './ladder-times.ts'
 import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
@@ -91,7 +90,6 @@ function ownerColumns(breaches: readonly Breach[]) {
 
 export async function breachDueLeads({ tx, now, limit }: StepContext): Promise<StepOutcome<BreachCounts>> {
   const counts: BreachCounts = { breached: 0, reassigned: 0, kept: 0, fallback_queued: 0, unrouted: 0 }
-  await planWithoutValues(tx)
   const selected = await tx<Array<SelectedLead & { sla_due_at: Date }>>`
     select ${workLeadColumns(tx)}
     from public.leads l

@@ -4,14 +4,12 @@
 import { ladderTerms, escalateAt } from './ladder-times.ts'
 import { notContactedSinceBreach } from './contact-since-breach.ts'
 import { appendEvents } from './events.ts'
-import { planWithoutValues } from './generic-plans.ts'
 import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
 import type { SelectedLead } from './lead-work.ts'
 import { managerPush } from './push-plan.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
 export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<StepOutcome<{ escalated: number }>> {
-  await planWithoutValues(tx)
   // The SQL bound is in real time (a business minute never passes faster than a real one); the
   // exact time, in business minutes of the policy's calendar, is checked below.
   const selected = await tx<SelectedLead[]>`
