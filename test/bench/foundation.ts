@@ -115,6 +115,7 @@ async function compareRestWithDirect(stack: Stack, direct: pg.Client): Promise<B
       { area: 'rest', metric: 'REST / direct p99 ratio (plain HTTP client)', value: percentile(restPlain, 99) / percentile(sql, 99), unit: 'x' },
       // The floor under the plain client: the same HTTP round trip around the direct query, no REST work.
       { area: 'rest', metric: 'bare HTTP proxy / direct p50 ratio (plain HTTP client)', value: p50(barePlain) / p50(sql), unit: 'x' },
+      { area: 'rest', metric: 'bare HTTP proxy / direct p99 ratio (plain HTTP client)', value: percentile(barePlain, 99) / percentile(sql, 99), unit: 'x' },
       // As the app calls it: postgrest-js over Node's fetch costs the same in front of any server.
       { area: 'rest', metric: 'filtered select p50 via /rest/v1 (supabase-js)', value: p50(restSupabaseJs), unit: 'ms' },
       { area: 'rest', metric: 'filtered select p99 via /rest/v1 (supabase-js)', value: percentile(restSupabaseJs, 99), unit: 'ms' },
