@@ -538,6 +538,44 @@ export type Database = {
           },
         ]
       }
+      member_lead_notices: {
+        Row: {
+          created_at: string
+          id: number
+          kind: string
+          lead_id: string
+          member_id: string
+          org_id: string
+          reason: string
+        }
+        Insert: {
+          created_at?: string
+          id?: never
+          kind?: string
+          lead_id: string
+          member_id: string
+          org_id: string
+          reason: string
+        }
+        Update: {
+          created_at?: string
+          id?: never
+          kind?: string
+          lead_id?: string
+          member_id?: string
+          org_id?: string
+          reason?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "member_lead_notices_org_id_fkey"
+            columns: ["org_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       members: {
         Row: {
           active: boolean
