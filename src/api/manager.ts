@@ -144,10 +144,6 @@ export function fetchMetrics(period: MetricsPeriod, dimension: MetricsDimension)
   return unwrap<ManagerMetrics>(supabase.rpc('manager_metrics', { period, dimension }))
 }
 
-/** Gives the lead to another member (or the caller, to take it over); recorded as a 'reassigned' event. */
-export async function reassignLead(leadId: string, toMemberId: string, reason: string): Promise<void> {
-  await unwrap<unknown>(supabase.rpc('reassign_lead', { lead_id: leadId, to_member_id: toMemberId, reason }))
-}
 
 /** The error an edge function answered (`{"error": {"code", "message"}}`), as an ApiError. */
 async function functionError(error: Error): Promise<ApiError> {
@@ -161,6 +157,25 @@ async function functionError(error: Error): Promise<ApiError> {
 /** Asks the lead's owner to act on it now: a 'nudged' event and a push to the owner's devices. */
 export async function nudgeLeadOwner(leadId: string, message: string | null = null): Promise<NudgeResult> {
   const { data, error } = await supabase.functions.invoke<NudgeResult>('manager-nudge', { body: { lead_id: leadId, message } })
+  if (error)
+    throw await functionError(error)
+  return data!
+}
+
+/** What the reassign-lead function answers: the new owner, and how their phone was told ('not_needed': unchanged, or the caller took it over). */
+export interface ReassignResult {
+  lead_id: string
+  assigned_to: string
+  push: NudgeResult['push'] | 'not_needed'
+}
+
+/**
+ * Gives the lead to another member (or the caller, to take it over); recorded as a 'reassigned'
+ * event. Through the reassign-lead function, which calls reassign_lead() as the caller and then
+ * buzzes the new owner's phone.
+ */
+export async function reassignLead(leadId: string, toMemberId: string, reason: string): Promise<ReassignResult> {
+  const { data, error } = await supabase.functions.invoke<ReassignResult>('reassign-lead', { body: { lead_id: leadId, to_member_id: toMemberId, reason } })
   if (error)
     throw await functionError(error)
   return data!

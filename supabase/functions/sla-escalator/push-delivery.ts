@@ -37,6 +37,17 @@ export interface PushTally {
 
 export const MAX_PUSHES_PER_MEMBER = 10
 
+/** How one push went, for a caller that sent a single one: sent to a device, or why not. */
+export type PushResult = 'sent' | 'failed' | 'no_subscription' | 'pending'
+
+export function pushResult(tally: PushTally): PushResult {
+  if (tally.sent > 0)
+    return 'sent'
+  if (tally.pending > 0)
+    return 'pending'
+  return tally.no_subscription > 0 ? 'no_subscription' : 'failed'
+}
+
 const tierRank = { HOT: 0, WARM: 1, COLD: 2 } as const
 
 /** The pushes to send: per member the MAX_PUSHES_PER_MEMBER most urgent (HOT first, then by score), in run order. */
