@@ -591,6 +591,7 @@ export type Database = {
           phone: string | null
           push_warm: boolean
           role: Database["public"]["Enums"]["member_role"]
+          routing_weight: number
           skills: string[]
           team_id: string | null
           territories: string[]
@@ -612,6 +613,7 @@ export type Database = {
           phone?: string | null
           push_warm?: boolean
           role?: Database["public"]["Enums"]["member_role"]
+          routing_weight?: number
           skills?: string[]
           team_id?: string | null
           territories?: string[]
@@ -633,6 +635,7 @@ export type Database = {
           phone?: string | null
           push_warm?: boolean
           role?: Database["public"]["Enums"]["member_role"]
+          routing_weight?: number
           skills?: string[]
           team_id?: string | null
           territories?: string[]
@@ -662,6 +665,7 @@ export type Database = {
           created_at: string
           id: string
           name: string
+          scoring_rules: Json | null
           time_zone: string
           updated_at: string
         }
@@ -669,6 +673,7 @@ export type Database = {
           created_at?: string
           id?: string
           name: string
+          scoring_rules?: Json | null
           time_zone?: string
           updated_at?: string
         }
@@ -676,6 +681,7 @@ export type Database = {
           created_at?: string
           id?: string
           name?: string
+          scoring_rules?: Json | null
           time_zone?: string
           updated_at?: string
         }
@@ -1202,6 +1208,7 @@ export type Database = {
           phone: string | null
           push_warm: boolean
           role: Database["public"]["Enums"]["member_role"]
+          routing_weight: number
           skills: string[]
           team_id: string | null
           territories: string[]

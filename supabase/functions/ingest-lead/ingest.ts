@@ -13,7 +13,7 @@ import { planAlert } from './lead-alert.ts'
 import type { ExistingLead } from './lead-rows.ts'
 import { assignableLead, findDuplicate, insertLead } from './lead-rows.ts'
 import type { ScoredLead } from './lead-score.ts'
-import { scoreNewLead } from './lead-score.ts'
+import { scoredEventDetails, scoreNewLead, scoringRulesOf } from './lead-score.ts'
 import { mergeLead } from './merge-lead.ts'
 import type { LeadSource } from './source-auth.ts'
 
@@ -69,9 +69,14 @@ function acknowledge(tx: Tx, leadId: string, input: IngestInput): Promise<unknow
   return queueAck(tx, { id: leadId, orgId: source.org_id, sourceId: source.id, now }, source.ack_template, ackContext(lead, source))
 }
 
+/** Scored by the organization's own rules when it has valid ones. */
+function scoreOf({ lead, source, now }: IngestInput): ScoredLead {
+  return scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now, rules: scoringRulesOf(source.scoring_rules) })
+}
+
 function ingestSpam(tx: Tx, input: IngestInput): Pending {
   const { source, lead, now } = input
-  const scored = scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now })
+  const scored = scoreOf(input)
   const id = crypto.randomUUID()
   const writes = [
     insertLead(tx, { id, source, lead, scored, raw: input.raw, isSpam: true, now }),
@@ -118,7 +123,7 @@ async function ingestDuplicate(tx: Tx, existing: ExistingLead, input: IngestInpu
  */
 async function ingestLead(tx: Tx, input: IngestInput): Promise<Pending> {
   const { source, lead, now } = input
-  const scored = scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now })
+  const scored = scoreOf(input)
   const row = { id: crypto.randomUUID(), source, lead, scored, raw: input.raw, isSpam: false, now }
   const options = { now, reason: 'new_lead' }
   const [existing, plan] = await Promise.all([
@@ -133,12 +138,12 @@ async function ingestLead(tx: Tx, input: IngestInput): Promise<Pending> {
     insertLead(tx, { ...row, assignment: assignmentColumns(plan, now) }),
     appendEvents(tx, row.id, source.org_id, now, [
       { type: 'created', details: { source_id: source.id, source: source.name, channel: source.channel } },
-      { type: 'scored', details: { score: scored.score, tier: scored.tier, reasons: scored.explanation.reasons } },
+      { type: 'scored', details: scoredEventDetails(scored) },
     ]),
     ...recordAssignment(tx, { id: row.id, org_id: source.org_id, team_id: source.team_id }, plan, options),
     acknowledge(tx, row.id, input),
   ]
-  const alerting = plan.rep === null
+  const alerting = plan.alertMember === null
     ? null
     : planAlert(tx, {
         id: row.id,
@@ -151,7 +156,7 @@ async function ingestLead(tx: Tx, input: IngestInput): Promise<Pending> {
         sourceName: source.name,
         waitingSince: now,
         slaDueAt: plan.slaDueAt,
-      }, plan.rep, input.sender, now)
+      }, plan.alertMember, input.sender, now)
   return {
     answer: {
       status: 201,

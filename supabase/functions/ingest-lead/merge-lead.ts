@@ -107,7 +107,7 @@ export async function mergeLead(tx: Tx, existing: ExistingLead, input: MergeInpu
     const assignment = await assignLead(tx, existing.id, { now, reason: 're_engaged' })
     assignedTo = assignment.assignedTo
     slaDueAt = assignment.slaDueAt
-    alertMember = assignment.rep === null ? null : { id: assignment.rep.id, pushWarm: assignment.rep.pushWarm }
+    alertMember = assignment.alertMember
     reengaged.owner = existing.assigned_to === null ? 'routed: it had no owner' : 'routed again: the owner is inactive or it waited in the fallback queue'
   }
   reengaged.assigned_to = assignedTo

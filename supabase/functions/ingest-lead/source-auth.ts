@@ -20,6 +20,8 @@ export interface LeadSource {
   ack_template: string | null
   rate_limit_per_minute: number
   ip_rate_limit_per_minute: number
+  /** The organization's scoring rules as stored (null: the defaults); validated when scoring. */
+  scoring_rules: unknown
 }
 
 const MAX_KEY_LENGTH = 512
@@ -62,7 +64,8 @@ export async function authenticateSource(sql: Sql, key: string | null, post: { i
   const [row] = await sql<Array<LeadSource & { source_hits: number, ip_hits: number }>>`
     with source as (
       select s.id, s.org_id, o.name as org_name, s.team_id, s.name, s.channel, s.allowed_origins, s.default_tier,
-             s.default_country, s.thank_you_url, s.ack_template, s.rate_limit_per_minute, s.ip_rate_limit_per_minute
+             s.default_country, s.thank_you_url, s.ack_template, s.rate_limit_per_minute, s.ip_rate_limit_per_minute,
+             o.scoring_rules
       from public.lead_sources s
       join public.organizations o on o.id = s.org_id
       where s.key_hash = ${await sha256Hex(key)} and s.revoked_at is null

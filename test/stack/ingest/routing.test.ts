@@ -3,7 +3,7 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sqlClient } from '../../support/clients.ts'
-import { insertRow } from '../database/fixture.ts'
+import { createLead, insertRow } from '../database/fixture.ts'
 import type { OrgFixture } from '../database/fixture.ts'
 import type { IngestAnswer } from './support.ts'
 import { addRule, createIngestOrg, eventsOf, postLead, uniqueEmail } from './support.ts'
@@ -121,6 +121,52 @@ describe('round robin and capacity', () => {
     const { rows: [lead] } = await sql.query('select in_fallback_queue, assigned_to, sla_state from public.leads where id = $1', [third.lead_id])
     expect(lead).toEqual({ in_fallback_queue: true, assigned_to: org.manager.id, sla_state: 'running' })
     expect(await assignmentEvent(third.lead_id)).toMatchObject({ fallback_owner: org.manager.id, reason: expect.stringMatching(/2 at capacity.*fallback queue/) })
+  })
+})
+
+describe('weighted round robin', () => {
+  it('gives a rep of routing_weight 2 twice the leads of the others', async () => {
+    const org = await createIngestOrg(sql, 'weighted', { reps: 3 })
+    await setRep(org, 1, { routing_weight: 2 })
+    // Three whole cycles of 2 + 1 + 1 turns; concurrent posts queue on the team's lock.
+    const answers = await Promise.all(Array.from({ length: 12 }, () => ingest(org, {})))
+    const perRep = counts(answers.map(answer => answer.assigned_to))
+    expect(org.reps.map(rep => perRep.get(rep.id) ?? 0)).toEqual([3, 6, 3])
+  })
+
+  it('lets free capacity cap a heavy rep\'s turns', async () => {
+    const org = await createIngestOrg(sql, 'capped', { reps: 2 })
+    await setRep(org, 0, { routing_weight: 5, capacity: 2 })
+    await setRep(org, 1, { routing_weight: 1, capacity: 100 })
+    const owners: Array<string | null> = []
+    for (let i = 0; i < 6; i++)
+      owners.push((await ingest(org, {})).assigned_to)
+    const heavy = org.reps[0]!.id
+    // Weight 5 alone would give it 5 of every 6; its two free places allow two, one per turn.
+    expect(owners.filter(owner => owner === heavy)).toHaveLength(2)
+    expect(owners.some((owner, i) => owner === heavy && owners[i + 1] === heavy)).toBe(false)
+    expect(owners.filter(owner => owner === org.reps[1]!.id)).toHaveLength(4)
+  })
+})
+
+describe('least loaded', () => {
+  it('gives each lead to the rep with the lowest share of capacity in use', async () => {
+    const org = await createIngestOrg(sql, 'least', { reps: 3 })
+    await addRule(sql, org, 10, 'least_loaded')
+    for (let i = 0; i < 3; i++)
+      await setRep(org, i, { capacity: 4 })
+    // Rep 1 starts with two open leads: it is skipped until the others catch up.
+    for (let i = 0; i < 2; i++)
+      await createLead(sql, org, { assigned_to: org.reps[0]!.id, status: 'assigned' })
+    const owners: Array<string | null> = []
+    for (let i = 0; i < 4; i++)
+      owners.push((await ingest(org, {})).assigned_to)
+    const perRep = counts(owners)
+    expect(org.reps.map(rep => perRep.get(rep.id) ?? 0)).toEqual([0, 2, 2])
+    expect(await assignmentEvent((await ingest(org, {})).lead_id)).toMatchObject({
+      rule: { strategy: 'least_loaded' },
+      reason: expect.stringMatching(/Least loaded of 3 eligible reps \(2\/4 open leads\)/),
+    })
   })
 })
 

@@ -5,7 +5,8 @@ import { normalizeLeadInput } from '../../../supabase/functions/_shared/domain/l
 import type { NormalizedLead } from '../../../supabase/functions/_shared/domain/lead-input.ts'
 import { renderAck } from '../../../supabase/functions/ingest-lead/acknowledgment.ts'
 import { alertKind } from '../../../supabase/functions/ingest-lead/lead-alert.ts'
-import { REENGAGEMENT_POINTS, rescoreReengaged, scoreNewLead } from '../../../supabase/functions/ingest-lead/lead-score.ts'
+import { defaultScoringRules } from '../../../supabase/functions/_shared/domain/scoring.ts'
+import { REENGAGEMENT_POINTS, rescoreReengaged, scoredEventDetails, scoreNewLead, scoringRulesOf } from '../../../supabase/functions/ingest-lead/lead-score.ts'
 
 const now = new Date('2026-11-23T15:00:00Z')
 
@@ -34,6 +35,36 @@ describe('scoreNewLead', () => {
   })
 })
 
+describe('scoringRulesOf', () => {
+  it('takes the defaults when the organization stored none', () => {
+    expect(scoringRulesOf(null)).toEqual({ rules: defaultScoringRules, origin: 'default' })
+  })
+
+  it('takes stored rules that validate', () => {
+    const stored = { ...defaultScoringRules, tiers: { hot: 80, warm: 30 } }
+    expect(scoringRulesOf(stored)).toEqual({ rules: stored, origin: 'organization' })
+  })
+
+  it('falls back to the defaults, naming what is wrong, for rules that do not validate', () => {
+    for (const stored of [{ tiers: { hot: 80, warm: 30 } }, { ...defaultScoringRules, recency: 'soon' }, [], 'rules']) {
+      const inUse = scoringRulesOf(stored)
+      expect(inUse.rules).toBe(defaultScoringRules)
+      expect(inUse.origin).toBe('default')
+      expect(inUse.problem).toMatch(/invalid \(.+\); scored with the defaults/)
+    }
+  })
+
+  it('scores by the rules in use and says which in the event details', () => {
+    const strict = scoringRulesOf({ ...defaultScoringRules, tiers: { hot: 95, warm: 90 } })
+    const vp = lead({ email: 'vp@bigco.example', title: 'VP Sales', company_size: '5000', form_type: 'Demo request' })
+    const scored = scoreNewLead(vp, { channel: 'web_form', defaultTier: null, now, rules: strict })
+    expect(scored.tier).toBe('COLD')
+    expect(scoredEventDetails(scored)).toMatchObject({ tier: 'COLD', rules: 'organization' })
+    const invalid = scoreNewLead(vp, { channel: 'web_form', defaultTier: null, now, rules: scoringRulesOf({}) })
+    expect(scoredEventDetails(invalid)).toMatchObject({ tier: 'HOT', rules: 'default', rules_problem: expect.any(String) })
+  })
+})
+
 describe('rescoreReengaged', () => {
   const fresh = scoreNewLead(lead({ email: 'x@y.example' }), { channel: 'web_form', defaultTier: null, now })
   it('adds the re-engagement points to the best score so far and never lowers the tier', () => {
@@ -48,6 +79,14 @@ describe('rescoreReengaged', () => {
 
   it('stops at 100', () => {
     expect(rescoreReengaged({ score: 97, tier: 'HOT', explanation: {} }, fresh, 1).score).toBe(100)
+  })
+
+  it('reads the tier of the new score by the thresholds of the rules in use', () => {
+    const lenient = scoringRulesOf({ ...defaultScoringRules, tiers: { hot: 50, warm: 20 } })
+    const freshLenient = scoreNewLead(lead({ email: 'x@y.example' }), { channel: 'web_form', defaultTier: null, now, rules: lenient })
+    const previous = { score: 45, tier: 'WARM' as const, explanation: {} }
+    expect(rescoreReengaged(previous, fresh, 1).tier).toBe('WARM')
+    expect(rescoreReengaged(previous, freshLenient, 1).tier).toBe('HOT')
   })
 })
 

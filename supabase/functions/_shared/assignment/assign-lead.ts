@@ -35,6 +35,14 @@ export interface Assignment {
   slaDueAt: Date | null
   /** The chosen rep as routing saw them (null for fallback), e.g. to know their push preferences. */
   rep: TeamRep | null
+  /** Who to alert of the lead: the chosen rep, or the fallback queue's active owner. */
+  alertMember: AlertMember | null
+}
+
+/** A member to push a lead alert to, with their preference for WARM alerts. */
+export interface AlertMember {
+  id: string
+  pushWarm: boolean
 }
 
 export interface LeadRow {
@@ -125,6 +133,7 @@ export interface AssignmentPlan extends AssignmentOutcome {
   /** The lead's status once assigned. */
   status: string
   rep: TeamRep | null
+  alertMember: AlertMember | null
 }
 
 /**
@@ -163,7 +172,11 @@ export async function planAssignment(tx: Tx, lead: AssignableLead, options: Assi
   })
   const rep = outcome.toRep ? team?.reps.find(candidate => candidate.id === decision?.memberId) ?? null : null
   const status = lead.status === 'new' && outcome.toRep ? 'assigned' : lead.status
-  return { ...outcome, decision, clock, slaDueAt, status, rep }
+  // A lead nobody could take still needs a person: the owner of the queue it waits in.
+  const alertMember = rep !== null
+    ? { id: rep.id, pushWarm: rep.pushWarm }
+    : outcome.fallback ? team?.fallbackOwner ?? null : null
+  return { ...outcome, decision, clock, slaDueAt, status, rep, alertMember }
 }
 
 /** The leads columns a plan sets; for a new lead, insert them with the lead. */
@@ -235,5 +248,5 @@ export async function assignLead(tx: Tx, leadId: string, options: AssignOptions)
       where id = ${lead.id}`.execute(),
     ...recordAssignment(tx, lead, plan, options),
   ])
-  return { leadId: lead.id, assignedTo: plan.assignedTo, fallback: plan.fallback, decision: plan.decision, status: plan.status, slaDueAt: plan.slaDueAt, rep: plan.rep }
+  return { leadId: lead.id, assignedTo: plan.assignedTo, fallback: plan.fallback, decision: plan.decision, status: plan.status, slaDueAt: plan.slaDueAt, rep: plan.rep, alertMember: plan.alertMember }
 }

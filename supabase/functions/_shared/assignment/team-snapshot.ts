@@ -20,6 +20,8 @@ export interface TeamSnapshot {
   /** Company domain -> owner, for the lead's domain and its parents only. */
   accounts: Map<string, string>
   fallbackOwnerId: string | null
+  /** The fallback owner's push preference, to alert them of a HOT lead waiting in their queue; null without an active one. */
+  fallbackOwner: { id: string, pushWarm: boolean } | null
 }
 
 interface RuleRow {
@@ -42,6 +44,7 @@ interface RepRow {
   skills: string[]
   languages: string[]
   capacity: number
+  routing_weight: number
   push_warm: boolean
   /** At most `capacity`. */
   open_leads: number
@@ -72,8 +75,15 @@ function toRep(row: RepRow): TeamRep {
     languages: row.languages,
     capacity: row.capacity,
     openLeads: row.open_leads,
+    weight: row.routing_weight,
     pushWarm: row.push_warm,
   }
+}
+
+function fallbackOwnerOf(team: { fallback_owner_id: string | null, fallback_owner_push_warm: boolean | null } | undefined): TeamSnapshot['fallbackOwner'] {
+  if (!team || team.fallback_owner_id === null || team.fallback_owner_push_warm === null)
+    return null
+  return { id: team.fallback_owner_id, pushWarm: team.fallback_owner_push_warm }
 }
 
 /**
@@ -100,13 +110,16 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
     tx<{ domain: string, owner_id: string }[]>`
       select domain, owner_id from public.accounts
       where org_id = ${team.orgId} and domain = any(${domains}::text[]) and owner_id is not null`.execute(),
-    tx<{ fallback_owner_id: string | null }[]>`select fallback_owner_id from public.teams where id = ${team.id}`.execute(),
+    tx<{ fallback_owner_id: string | null, fallback_owner_push_warm: boolean | null }[]>`
+      select t.fallback_owner_id, m.push_warm as fallback_owner_push_warm
+      from public.teams t left join public.members m on m.id = t.fallback_owner_id and m.active
+      where t.id = ${team.id}`.execute(),
     tx`insert into public.round_robin_state (team_id) values (${team.id}) on conflict (team_id) do nothing`.execute(),
     tx<{ last_member_id: string | null, counter: string }[]>`
       select last_member_id, counter from public.round_robin_state where team_id = ${team.id} for update`.execute(),
     tx<RepRow[]>`
       select m.id, m.active, m.availability, m.working_hours, m.time_zone, m.territories, m.skills, m.languages,
-             m.capacity, m.push_warm,
+             m.capacity, m.routing_weight, m.push_warm,
              -- Counted up to the capacity only: routing needs no more (a full rep is not eligible),
              -- and the read stays short however many leads a rep has piled up, lock held.
              (select count(*)::int from (
@@ -123,5 +136,6 @@ export async function loadTeamSnapshot(tx: Tx, team: { id: string, orgId: string
     rules: rules.map(toRule),
     accounts: new Map(accounts.map(row => [row.domain, row.owner_id])),
     fallbackOwnerId: teams[0]?.fallback_owner_id ?? null,
+    fallbackOwner: fallbackOwnerOf(teams[0]),
   }
 }
