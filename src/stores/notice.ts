@@ -14,6 +14,12 @@ export const useNoticeStore = defineStore('notice', () => {
     pending.value = true
   }
 
+  /** Shows `text` on the screen already reached (the navigation that led there has ended). */
+  function showHere(text: string): void {
+    message.value = text
+    pending.value = false
+  }
+
   /** Called after every navigation: a message lives for one screen. */
   function navigated(): void {
     if (pending.value)
@@ -27,7 +33,7 @@ export const useNoticeStore = defineStore('notice', () => {
     pending.value = false
   }
 
-  return { message, pending, show, navigated, dismiss, $reset: dismiss }
+  return { message, pending, show, showHere, navigated, dismiss, $reset: dismiss }
 })
 
 if (import.meta.hot)

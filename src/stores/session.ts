@@ -22,15 +22,22 @@ export const useSessionStore = defineStore('session', () => {
    */
   function restore(): Promise<void> {
     restoring ??= (async () => {
+      // A change the client reports while restoring is newer than what restoring answers.
+      let changed = false
       stopFollowing = auth.onSessionChange((next) => {
+        changed = true
         session.value = next
       })
       try {
-        session.value = await auth.getSession()
+        // Offline with an expired access token this is the stored session: the rep keeps working.
+        const restoredSession = await auth.restoreSession()
+        if (!changed)
+          session.value = restoredSession
       }
       catch {
-        // A session that cannot be read or refreshed is treated as signed out.
-        session.value = null
+        // A session that cannot be read (not just not refreshed for want of network) is treated as signed out.
+        if (!changed)
+          session.value = null
       }
       finally {
         restored.value = true
@@ -53,11 +60,16 @@ export const useSessionStore = defineStore('session', () => {
     return () => signOutTasks.delete(task)
   }
 
-  /** Signs this device out; throws an `AuthFailure` when the server cannot be reached. */
-  async function signOut(): Promise<void> {
+  /**
+   * Signs this device out, also with no network. Resolves false when the server could not be
+   * told (the session then ends there when it expires); throws an `AuthFailure` when the device
+   * could not be signed out.
+   */
+  async function signOut(): Promise<boolean> {
     await Promise.allSettled([...signOutTasks].map(task => task()))
-    await auth.signOut()
+    const reachedServer = await auth.signOut()
     session.value = null
+    return reachedServer
   }
 
   /** Stops following auth events and forgets everything (tests, and a future account switch). */

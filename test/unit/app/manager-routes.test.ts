@@ -8,7 +8,7 @@ import type { MemberRole } from '@/api/member'
 import { createAppRouter } from '@/router'
 import { useNoticeStore } from '@/stores/notice'
 
-vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), getSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
+vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), restoreSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
 vi.mock('@/api/member', () => ({ fetchMemberProfile: vi.fn() }))
 // The pages the routes load reach the client; no server (or WebSocket) here.
 vi.mock('@/api/supabase', () => ({ supabase: {} }))
@@ -17,7 +17,7 @@ const members = vi.mocked(memberApi)
 const signedIn = { access_token: 't', user: { id: 'u1' } } as Session
 
 async function visit(path: string, role: MemberRole | Error) {
-  vi.mocked(auth).getSession.mockResolvedValue(signedIn)
+  vi.mocked(auth).restoreSession.mockResolvedValue(signedIn)
   if (role instanceof Error)
     members.fetchMemberProfile.mockRejectedValue(role)
   else

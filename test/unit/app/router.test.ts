@@ -8,7 +8,7 @@ import { createAppRouter, safeRedirect } from '@/router'
 vi.mock('@/api/auth', () => ({
   signIn: vi.fn(),
   signOut: vi.fn(),
-  getSession: vi.fn(),
+  restoreSession: vi.fn(),
   onSessionChange: vi.fn(() => () => {}),
 }))
 // The pages the routes load reach the client; no server (or WebSocket) here.
@@ -26,7 +26,7 @@ describe('router guards', () => {
   })
 
   async function visit(path: string, session: Session | null) {
-    api.getSession.mockResolvedValue(session)
+    api.restoreSession.mockResolvedValue(session)
     const router = createAppRouter(createMemoryHistory())
     await router.push(path)
     return router.currentRoute.value

@@ -8,7 +8,7 @@ import * as memberApi from '@/api/member'
 import { useBoardStore } from '@/stores/board'
 import { useSessionStore } from '@/stores/session'
 
-vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), getSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
+vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), restoreSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
 vi.mock('@/api/member', () => ({ fetchMemberProfile: vi.fn() }))
 vi.mock('@/api/manager', () => ({
   fetchBoard: vi.fn(),

@@ -19,7 +19,7 @@ const state = vi.hoisted(() => ({
   calls: new Map<string, unknown>(),
 }))
 
-vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), getSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
+vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), restoreSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
 vi.mock('@/api/leads', () => ({
   fetchNextLead: vi.fn(),
   fetchQueueSummary: vi.fn(),

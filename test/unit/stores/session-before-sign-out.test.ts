@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as auth from '@/api/auth'
 import { useSessionStore } from '@/stores/session'
 
-vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), getSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
+vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), restoreSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
 
 const api = vi.mocked(auth)
 
@@ -15,7 +15,10 @@ describe('session store: work before signing out', () => {
 
   it('runs the tasks while still signed in, then signs out', async () => {
     const order: string[] = []
-    api.signOut.mockImplementation(async () => void order.push('signed out'))
+    api.signOut.mockImplementation(async () => {
+      order.push('signed out')
+      return true
+    })
     const session = useSessionStore()
     session.beforeSignOut(async () => order.push('push subscription removed'))
     await session.signOut()

@@ -7,7 +7,7 @@ import { useSessionStore } from '@/stores/session'
 vi.mock('@/api/auth', () => ({
   signIn: vi.fn(),
   signOut: vi.fn(),
-  getSession: vi.fn(),
+  restoreSession: vi.fn(),
   onSessionChange: vi.fn(),
 }))
 
@@ -34,7 +34,7 @@ describe('session store', () => {
       emitSession = callback
       return unsubscribe
     })
-    api.getSession.mockResolvedValue(null)
+    api.restoreSession.mockResolvedValue(null)
   })
 
   it('starts signed out and not restored', () => {
@@ -45,21 +45,47 @@ describe('session store', () => {
   })
 
   it('restores the session kept from the last run, once however often it is asked', async () => {
-    api.getSession.mockResolvedValue(sessionFor('rep1@demo.pronto.test'))
+    api.restoreSession.mockResolvedValue(sessionFor('rep1@demo.pronto.test'))
     const store = useSessionStore()
     await Promise.all([store.restore(), store.restore()])
     await store.restore()
     expect(store.restored).toBe(true)
     expect(store.user?.email).toBe('rep1@demo.pronto.test')
-    expect(api.getSession).toHaveBeenCalledTimes(1)
+    expect(api.restoreSession).toHaveBeenCalledTimes(1)
     expect(api.onSessionChange).toHaveBeenCalledTimes(1)
   })
 
   it('treats a session that cannot be read as signed out, and still finishes restoring', async () => {
-    api.getSession.mockRejectedValue(new Error('refresh failed'))
+    api.restoreSession.mockRejectedValue(new Error('refresh refused'))
     const store = useSessionStore()
     await store.restore()
     expect(store.restored).toBe(true)
+    expect(store.isSignedIn).toBe(false)
+  })
+
+  it('stays signed in on the stored session that could not be refreshed offline, and takes the refreshed one later', async () => {
+    // restoreSession() answers the stored session when its expired token cannot be refreshed offline.
+    const stored = sessionFor('rep1@demo.pronto.test')
+    api.restoreSession.mockResolvedValue(stored)
+    const store = useSessionStore()
+    await store.restore()
+    expect(store.isSignedIn).toBe(true)
+    expect(store.user?.id).toBe('id-of-rep1@demo.pronto.test')
+    emitSession({ ...stored, access_token: 'refreshed' })
+    expect(store.session?.access_token).toBe('refreshed')
+  })
+
+  it('prefers a change reported while restoring to what restoring answers', async () => {
+    let answer: (session: Session | null) => void = () => {}
+    api.restoreSession.mockReturnValue(new Promise((resolve) => {
+      answer = resolve
+    }))
+    const store = useSessionStore()
+    const restoring = store.restore()
+    await Promise.resolve()
+    emitSession(null)
+    answer(sessionFor('rep1@demo.pronto.test'))
+    await restoring
     expect(store.isSignedIn).toBe(false)
   })
 
@@ -90,11 +116,20 @@ describe('session store', () => {
 
   it('signs out and forgets the session', async () => {
     api.signIn.mockResolvedValue(sessionFor('rep1@demo.pronto.test'))
-    api.signOut.mockResolvedValue()
+    api.signOut.mockResolvedValue(true)
     const store = useSessionStore()
     await store.signIn('rep1@demo.pronto.test', 'pronto-demo')
-    await store.signOut()
+    expect(await store.signOut()).toBe(true)
     expect(api.signOut).toHaveBeenCalledTimes(1)
+    expect(store.isSignedIn).toBe(false)
+  })
+
+  it('signs out with no network, and says the server was not told', async () => {
+    api.signIn.mockResolvedValue(sessionFor('rep1@demo.pronto.test'))
+    api.signOut.mockResolvedValue(false)
+    const store = useSessionStore()
+    await store.signIn('rep1@demo.pronto.test', 'pronto-demo')
+    expect(await store.signOut()).toBe(false)
     expect(store.isSignedIn).toBe(false)
   })
 
@@ -108,7 +143,7 @@ describe('session store', () => {
   })
 
   it('stops following the client and can restore again after a reset', async () => {
-    api.getSession.mockResolvedValue(sessionFor('rep1@demo.pronto.test'))
+    api.restoreSession.mockResolvedValue(sessionFor('rep1@demo.pronto.test'))
     const store = useSessionStore()
     await store.restore()
     store.$reset()
@@ -116,7 +151,7 @@ describe('session store', () => {
     expect(store.isSignedIn).toBe(false)
     expect(store.restored).toBe(false)
     await store.restore()
-    expect(api.getSession).toHaveBeenCalledTimes(2)
+    expect(api.restoreSession).toHaveBeenCalledTimes(2)
     expect(store.isSignedIn).toBe(true)
   })
 })
