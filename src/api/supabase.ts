@@ -1,6 +1,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { storageKeys } from '@/shared/constants'
 import type { Database } from '@/types/database'
+import { timedFetch } from './timed-fetch'
 
 const url = import.meta.env.VITE_SUPABASE_URL
 const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY
@@ -16,4 +17,6 @@ export const supabase = createClient<Database>(url, anonKey, {
     storageKey: storageKeys.authSession,
     detectSessionInUrl: false,
   },
+  // Every request (auth included) gives up in time: a stalled one must not hold the sync or the queue.
+  global: { fetch: timedFetch() },
 })

@@ -1,4 +1,5 @@
 import { createClient } from '@supabase/supabase-js'
+import { timedFetch } from '../api/timed-fetch'
 import { outboxLock, runExclusive } from '../offline/lock'
 import { idbOutbox } from '../offline/outbox'
 import { flushOutbox } from '../offline/sync'
@@ -39,7 +40,7 @@ export async function flushFromWorker(): Promise<void> {
   const session = await loadWorkerSession()
   if (!session || session.expiresAt * 1000 - tokenMarginMs <= Date.now())
     throw new Error('No usable access token in the worker: the app sends the outbox when it opens.')
-  const client = createClient<Database>(session.apiUrl, session.anonKey, { accessToken: async () => session.accessToken })
+  const client = createClient<Database>(session.apiUrl, session.anonKey, { accessToken: async () => session.accessToken, global: { fetch: timedFetch() } })
   const report = await runExclusive(outboxLock, () => flushOutbox({
     outbox: idbOutbox,
     transport: supabaseTransport(client),

@@ -4,13 +4,19 @@ import { flushAppOutbox, shareSessionWithWorker } from '@/offline/app-sync'
 import { requestOutboxSync } from '@/offline/background-sync'
 import { idbOutbox, onOutboxChangedElsewhere } from '@/offline/outbox'
 import type { NewOutboxItem, OutboxItem } from '@/offline/outbox'
+import { backoffDelay } from '@/offline/sync'
 import type { FlushReport } from '@/offline/sync'
 import { useSessionStore } from './session'
 
 type Draft = NewOutboxItem extends infer T ? T extends NewOutboxItem ? Omit<T, 'userId' | 'id'> : never : never
 
-// A flush that stopped because the server was unavailable is tried again this much later.
-const retryAfterMs = 30_000
+// A flush that stopped while the phone has a network (the server unavailable, or calls failing
+// on a stalled connection or an auth client holding back after a failed refresh) is tried again
+// after a growing delay; going offline leaves it to the reconnect trigger.
+const retryBaseMs = 5_000
+const retryMaxMs = 60_000
+
+const phoneIsOnline = () => typeof navigator === 'undefined' || navigator.onLine
 
 export const useOutboxStore = defineStore('outbox', () => {
   const session = useSessionStore()
@@ -31,6 +37,7 @@ export const useOutboxStore = defineStore('outbox', () => {
   let flushing: Promise<FlushReport | null> | undefined
   let flushAgain = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let retries = 0
 
   /** Reads the outbox again (after a write here, or a flush elsewhere). */
   async function reload(): Promise<void> {
@@ -76,8 +83,10 @@ export const useOutboxStore = defineStore('outbox', () => {
           lastReport.value = report
           await reload()
         } while (flushAgain)
-        if (report?.stopped === 'unavailable')
-          retryTimer = setTimeout(() => void sync(), retryAfterMs)
+        const stoppedOnline = report?.stopped === 'unavailable' || (report?.stopped === 'offline' && phoneIsOnline())
+        retries = stoppedOnline ? retries + 1 : 0
+        if (stoppedOnline)
+          retryTimer = setTimeout(() => void sync(), backoffDelay(retries - 1, retryBaseMs, retryMaxMs, Math.random))
       }
       finally {
         syncing.value = false
@@ -108,6 +117,7 @@ export const useOutboxStore = defineStore('outbox', () => {
 
   function $reset(): void {
     clearTimeout(retryTimer)
+    retries = 0
     stopListening()
     items.value = []
     lastReport.value = null

@@ -1,5 +1,5 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Session } from '@/api/auth'
 import * as appSync from '@/offline/app-sync'
 import type { FlushReport } from '@/offline/sync'
@@ -11,7 +11,7 @@ import type { MemoryOutbox } from '../offline/memory-outbox.ts'
 
 const outbox = vi.hoisted(() => ({ current: undefined as MemoryOutbox | undefined }))
 
-vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), getSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
+vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), restoreSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
 vi.mock('@/offline/app-sync', () => ({ flushAppOutbox: vi.fn(), shareSessionWithWorker: vi.fn(async () => {}) }))
 vi.mock('@/offline/background-sync', () => ({ requestOutboxSync: vi.fn(async () => true) }))
 vi.mock('@/offline/outbox', async importOriginal => ({
@@ -112,8 +112,47 @@ describe('outbox store', () => {
     flush.mockResolvedValueOnce(report({ stopped: 'unavailable', remaining: 1 }))
     await store.sync()
     expect(flush).toHaveBeenCalledTimes(1)
-    await vi.advanceTimersByTimeAsync(30_000)
+    await vi.advanceTimersByTimeAsync(5_000)
     expect(flush).toHaveBeenCalledTimes(2)
+  })
+
+  describe('after network failures', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals()
+    })
+
+    it('tries again with growing delays while the phone says it is online, and stops once it goes through', async () => {
+      vi.useFakeTimers()
+      vi.stubGlobal('navigator', { onLine: true })
+      signIn('rep-1')
+      const store = useOutboxStore()
+      flush.mockResolvedValue(report({ stopped: 'offline', remaining: 1 }))
+      await store.sync()
+      // Delays double from 5 s (jittered down to half): retry n comes within 5·2^n s of the one before.
+      await vi.advanceTimersByTimeAsync(5_000)
+      expect(flush).toHaveBeenCalledTimes(2)
+      await vi.advanceTimersByTimeAsync(4_000)
+      expect(flush).toHaveBeenCalledTimes(2)
+      await vi.advanceTimersByTimeAsync(6_000)
+      expect(flush).toHaveBeenCalledTimes(3)
+
+      flush.mockResolvedValue(report())
+      await vi.advanceTimersByTimeAsync(20_000)
+      expect(flush).toHaveBeenCalledTimes(4)
+      await vi.advanceTimersByTimeAsync(120_000)
+      expect(flush).toHaveBeenCalledTimes(4)
+    })
+
+    it('leaves it to the reconnect trigger when the phone is offline', async () => {
+      vi.useFakeTimers()
+      vi.stubGlobal('navigator', { onLine: false })
+      signIn('rep-1')
+      const store = useOutboxStore()
+      flush.mockResolvedValue(report({ stopped: 'offline', remaining: 1 }))
+      await store.sync()
+      await vi.advanceTimersByTimeAsync(120_000)
+      expect(flush).toHaveBeenCalledTimes(1)
+    })
   })
 
   it('gives the worker the current session, and takes it away on sign-out', async () => {
