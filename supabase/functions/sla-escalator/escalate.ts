@@ -1,12 +1,14 @@
 // Step 3 of the ladder: a breached lead nobody has called by escalate_factor times its window
 // (default 2x) moves to its team's fallback queue, owned by the team's fallback owner, and the
-// manager is alerted again. Once per lead: sla_escalated_at marks it.
-import { ladderTerms, escalateAt } from './ladder-times.ts'
+// manager is alerted again, and the fallback owner when that is someone else. Once per lead:
+// sla_escalated_at marks it.
+import { escalateAt, escalationAlertDeadline, ladderTerms } from './ladder-times.ts'
+import type { LadderTerms } from './ladder-times.ts'
 import { notContactedSinceBreach } from './contact-since-breach.ts'
 import { appendEvents } from './events.ts'
 import { LADDER_STATUSES, loadPolicies, withTeamsAndSources, workLeadColumns } from './lead-work.ts'
 import type { SelectedLead } from './lead-work.ts'
-import { managerPush } from './push-plan.ts'
+import { escalationPushes } from './push-plan.ts'
 import type { StepContext, StepOutcome } from './step.ts'
 
 export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<StepOutcome<{ escalated: number }>> {
@@ -31,10 +33,21 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
     return { counts: { escalated: 0 }, pushes: [] }
 
   const [candidates, policies] = await Promise.all([withTeamsAndSources(tx, selected), loadPolicies(tx, selected)])
+  // The alerts' deadline depends on the policy alone (all escalate at `now`): once per policy.
+  const deadlines = new Map<string, Date>()
+  const alertDeadline = (policyId: string | null, terms: LadderTerms): Date => {
+    if (policyId === null)
+      return escalationAlertDeadline(terms, now)
+    let deadline = deadlines.get(policyId)
+    if (!deadline)
+      deadlines.set(policyId, deadline = escalationAlertDeadline(terms, now))
+    return deadline
+  }
   const due = candidates.flatMap((lead) => {
-    const terms = ladderTerms(policies.get(lead.sla_policy_id ?? '') ?? null, { startedAt: lead.sla_started_at ?? lead.sla_due_at!, dueAt: lead.sla_due_at! })
+    const policy = policies.get(lead.sla_policy_id ?? '') ?? null
+    const terms = ladderTerms(policy, { startedAt: lead.sla_started_at ?? lead.sla_due_at!, dueAt: lead.sla_due_at! })
     const at = escalateAt(terms, lead.sla_breached_at!)
-    return at <= now ? [{ lead, at, factor: terms.escalateFactor }] : []
+    return at <= now ? [{ lead, at, factor: terms.escalateFactor, alertDeadline: alertDeadline(policy === null ? null : lead.sla_policy_id, terms) }] : []
   })
   if (due.length === 0)
     return { counts: { escalated: 0 }, pushes: [] }
@@ -68,5 +81,5 @@ export async function escalateOverdue({ tx, now, limit }: StepContext): Promise<
       as r (id, owner)
     where l.id = r.id`.execute()
   await Promise.all([events, written])
-  return { counts: { escalated: due.length }, pushes: due.flatMap(({ lead }) => managerPush(lead, null)) }
+  return { counts: { escalated: due.length }, pushes: due.flatMap(({ lead, alertDeadline }) => escalationPushes(lead, alertDeadline)) }
 }

@@ -54,3 +54,13 @@ export function remindAt(terms: LadderTerms, startedAt: Date): Date {
 export function escalateAt(terms: LadderTerms, breachedAt: Date): Date {
   return add(terms.calendar, breachedAt, terms.windowMinutes * Math.max(0, terms.escalateFactor - 1))
 }
+
+/**
+ * Until when an escalation's alerts are worth delivering: one more SLA window after the
+ * escalation, in the policy's business time, the time the fallback owner has to act on it. The
+ * ladder has no later step; past that the lead waits in the fallback queue on the manager's board,
+ * and a phone that was off all along should not buzz about it hours later.
+ */
+export function escalationAlertDeadline(terms: LadderTerms, escalatedAt: Date): Date {
+  return add(terms.calendar, escalatedAt, terms.windowMinutes)
+}

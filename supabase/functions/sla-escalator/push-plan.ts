@@ -39,3 +39,16 @@ export function planPush(lead: WorkLead, memberId: string, kind: LeadPushKind, s
 export function managerPush(lead: WorkLead, slaDueAt: Date | null): PlannedPush[] {
   return lead.manager_id === null ? [] : [planPush(lead, lead.manager_id, 'escalation', slaDueAt)]
 }
+
+/**
+ * The alerts of a lead escalated to its team's fallback owner, both held until `deadline`: the
+ * manager's, and the fallback owner's when that is someone else (now the lead's owner: told it is
+ * theirs, or, when it already was, that it escalated).
+ */
+export function escalationPushes(lead: WorkLead, deadline: Date): PlannedPush[] {
+  const owner = lead.fallback_owner_id
+  const ownerPush = owner === null || owner === lead.manager_id
+    ? []
+    : [planPush(lead, owner, owner === lead.assigned_to ? 'escalation' : 'reassigned', deadline)]
+  return [...managerPush(lead, deadline), ...ownerPush]
+}

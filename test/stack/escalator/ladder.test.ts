@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { startPushServiceDouble } from '../../support/push-service-double.ts'
 import type { FakeDevice, PushServiceDouble } from '../../support/push-service-double.ts'
-import { createOrgFixture } from '../database/fixture.ts'
+import { createLead, createOrgFixture } from '../database/fixture.ts'
 import type { OrgFixture } from '../database/fixture.ts'
 import { assignedLead, at, closeFunctionsSql, eventsOf, ladderTypes, leadRow, runEscalator } from './support.ts'
 
@@ -100,5 +100,48 @@ describe('a WARM lead nobody calls (60 business minutes, New York hours, Monday 
     expect(all.map(event => event.type)).toEqual(['reminded', 'breached', 'reassigned', 'reminded', 'escalated'])
     expect(all[4]!.details).toMatchObject({ from: second, to: org.manager.id, escalate_at: '2025-01-06T17:00:00.000Z' })
     expect(kindsReceivedBy(org.manager.id)).toEqual(['escalation', 'escalation'])
+  })
+})
+
+describe('a HOT lead escalated to a fallback owner who is not the manager', () => {
+  it('buzzes both, the fallback owner as the lead\'s new owner, each alert held for one more SLA window only', async () => {
+    // Real time, not an injected clock: a push's TTL counts from when it is sent.
+    const team = await createOrgFixture(sql, 'ladder-fallback', { reps: 2 })
+    const [owner, fallback] = team.reps
+    await sql.query('update public.teams set fallback_owner_id = $1 where id = $2', [fallback.id, team.teamId])
+    const phones = new Map<string, FakeDevice>()
+    for (const member of [team.manager, owner, fallback]) {
+      const device = double.createDevice({ applicationServerKey: inject('stack').vapidPublicKey })
+      phones.set(member.id, device)
+      await sql.query(
+        `insert into public.push_subscriptions (member_id, org_id, endpoint, p256dh, auth) values ($1, $2, $3, $4, $5)`,
+        [member.id, team.orgId, device.subscription.endpoint, device.subscription.p256dh, device.subscription.auth])
+    }
+    // HOT: a 1-minute window around the clock, escalated a window after the breach.
+    const now = new Date()
+    const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000)
+    const lead = await createLead(sql, team, {
+      tier: 'HOT', full_name: 'Fay Fallback', phone: '+12125550177', status: 'assigned', assigned_to: owner.id,
+      sla_policy_id: team.policies.HOT, sla_state: 'breached', created_at: minutesAgo(3), sla_started_at: minutesAgo(3),
+      sla_due_at: minutesAgo(2), sla_breached_at: minutesAgo(2),
+    })
+
+    await runEscalator(now)
+    expect(await leadRow(sql, lead.id as string)).toMatchObject({ sla_state: 'escalated', in_fallback_queue: true, assigned_to: fallback.id })
+    const accepted = (memberId: string) => double.receivedBy(phones.get(memberId)!).filter(push => push.status === 201)
+    const [managerAlert] = accepted(team.manager.id)
+    const [fallbackAlert] = accepted(fallback.id)
+    expect(managerAlert?.payload).toMatchObject({ kind: 'escalation', leadId: lead.id, name: 'Fay Fallback' })
+    expect(fallbackAlert?.payload).toMatchObject({ kind: 'reassigned', leadId: lead.id, name: 'Fay Fallback', phone: '+12125550177' })
+    expect(accepted(owner.id)).toEqual([])
+    // One more 1-minute window from the run, not the 24-hour cap.
+    for (const alert of [managerAlert!, fallbackAlert!]) {
+      expect(alert.ttl).toBeGreaterThan(30)
+      expect(alert.ttl).toBeLessThanOrEqual(60)
+    }
+    const outcomes = await eventsOf(sql, lead.id as string, ['push_sent'])
+    expect(outcomes.map(event => [event.details.kind, event.details.member_id]).sort()).toEqual([
+      ['escalation', team.manager.id], ['reassigned', fallback.id],
+    ].sort())
   })
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SlaPolicyRow } from '../../../supabase/functions/_shared/assignment/sla-clock.ts'
 import { startSlaClock } from '../../../supabase/functions/_shared/assignment/sla-clock.ts'
-import { escalateAt, ladderTerms, remindAt } from '../../../supabase/functions/sla-escalator/ladder-times.ts'
+import { escalateAt, escalationAlertDeadline, ladderTerms, remindAt } from '../../../supabase/functions/sla-escalator/ladder-times.ts'
 
 const weekdays = Object.fromEntries(['1', '2', '3', '4', '5'].map(day => [day, [{ start: '09:00', end: '17:00' }]]))
 const newYork: SlaPolicyRow = {
@@ -57,5 +57,15 @@ describe('the ladder without a usable policy', () => {
     expect(terms).toMatchObject({ windowMinutes: 10, remindAtPct: 50, escalateFactor: 2, calendar: null })
     expect(remindAt(terms, at('2025-01-06T15:00:00Z'))).toEqual(at('2025-01-06T15:05:00Z'))
     expect(escalateAt(terms, at('2025-01-06T15:10:00Z'))).toEqual(at('2025-01-06T15:20:00Z'))
+  })
+})
+
+describe('how long an escalation alert is worth delivering', () => {
+  it('is one more window of business time after the escalation', () => {
+    const terms = ladderTerms(newYork, { startedAt: at('2025-01-06T15:00:00Z'), dueAt: at('2025-01-06T16:00:00Z') })
+    // Monday 12:00 New York + 60 business minutes: 13:00.
+    expect(escalationAlertDeadline(terms, at('2025-01-06T17:00:00Z'))).toEqual(at('2025-01-06T18:00:00Z'))
+    // Friday 16:30: the 30 minutes left, then Monday's first 30.
+    expect(escalationAlertDeadline(terms, at('2025-01-10T21:30:00Z'))).toEqual(at('2025-01-13T14:30:00Z'))
   })
 })

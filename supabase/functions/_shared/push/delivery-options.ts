@@ -11,9 +11,12 @@ export const MAX_PUSH_TTL_SECONDS = 24 * 60 * 60
 export const MAX_TOPIC_LENGTH = 32
 
 /**
- * Seconds the push service may hold the message: until the lead's SLA is due, never past the cap.
- * A lead already past its SLA (reminders, escalations) gets 0: deliver now if the device is
- * reachable, otherwise drop, since a late buzz about it helps nobody.
+ * Seconds the push service may hold the message: until `slaDueAt`, never past the cap. That is the
+ * lead's SLA due time, or for an alert about the ladder's next step the time that step falls due
+ * (a breach alert until the escalation, an escalation alert for one more SLA window: see
+ * sla-escalator/ladder-times.ts). A time already past gets 0: deliver now if the device is
+ * reachable, otherwise drop, since a late buzz about it helps nobody. Null (test notifications,
+ * callback reminders) gets the cap.
  */
 export function pushTtlSeconds(slaDueAt: string | null, now: number, maxSeconds = MAX_PUSH_TTL_SECONDS): number {
   if (slaDueAt == null)
