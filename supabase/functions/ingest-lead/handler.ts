@@ -6,7 +6,7 @@ import type { Sql } from '../_shared/db/postgres.ts'
 import { inPipelinedTransaction, sqlState } from '../_shared/db/postgres.ts'
 import { normalizeLeadInput } from '../_shared/domain/lead-input.ts'
 import type { HeaderMap } from './answers.ts'
-import { errorAnswer, htmlThanks, IngestError, jsonAnswer } from './answers.ts'
+import { errorAnswer, htmlError, htmlThanks, IngestError, jsonAnswer } from './answers.ts'
 import { clientIp, wantsHtml } from './client.ts'
 import { corsHeaders, originAllowed, preflightHeaders } from './cors.ts'
 import { idempotencyKeyOf } from './idempotency.ts'
@@ -45,8 +45,11 @@ function isDataError(error: unknown): boolean {
 }
 
 async function handle(request: Request, deps: IngestDeps, cors: { headers: HeaderMap }): Promise<Response> {
-  if (request.method === 'OPTIONS')
+  if (request.method === 'OPTIONS') {
+    // A refused preflight says nothing to the page.
+    cors.headers = {}
     return await preflight(request, deps.sql)
+  }
   if (request.method !== 'POST')
     throw new IngestError(405, 'method_not_allowed', 'Post leads with POST', null, { allow: 'POST, OPTIONS' })
 
@@ -58,9 +61,11 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
   })
   const { source } = post
   const origin = request.headers.get('origin')
-  if (!originAllowed(origin, source.allowed_origins))
+  if (!originAllowed(origin, source.allowed_origins)) {
+    // The one answer the browser must not hand to the page: the origin is refused.
+    cors.headers = {}
     throw new IngestError(403, 'origin_not_allowed', 'This lead source does not accept posts from this origin')
-  cors.headers = corsHeaders(origin)
+  }
 
   const idempotencyKey = idempotencyKeyOf(request)
   checkRate(post, now)
@@ -88,19 +93,26 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
   return jsonAnswer(outcome.answer.status, outcome.answer.body, headers)
 }
 
+function failureOf(error: unknown): IngestError {
+  if (error instanceof IngestError)
+    return error
+  if (isDataError(error)) {
+    console.error('ingest-lead: the database refused the lead:', error)
+    return new IngestError(422, 'invalid_lead', 'The lead could not be stored as sent; check its fields')
+  }
+  console.error('ingest-lead: unexpected failure:', error)
+  return new IngestError(503, 'unavailable', 'Leads cannot be taken right now; retry shortly', null, { 'retry-after': '5' })
+}
+
 export async function handleIngest(request: Request, deps: IngestDeps): Promise<Response> {
-  const cors = { headers: {} as HeaderMap }
+  // Until the source is known, errors are readable from any page: they say what is wrong with
+  // the request and carry no data, and without these headers the page would see only a CORS failure.
+  const cors = { headers: corsHeaders(request.headers.get('origin')) }
   try {
     return await handle(request, deps, cors)
   }
   catch (error) {
-    if (error instanceof IngestError)
-      return errorAnswer(error, cors.headers)
-    if (isDataError(error)) {
-      console.error('ingest-lead: the database refused the lead:', error)
-      return errorAnswer(new IngestError(422, 'invalid_lead', 'The lead could not be stored as sent; check its fields'), cors.headers)
-    }
-    console.error('ingest-lead: unexpected failure:', error)
-    return errorAnswer(new IngestError(503, 'unavailable', 'Leads cannot be taken right now; retry shortly'), { ...cors.headers, 'retry-after': '5' })
+    const failure = failureOf(error)
+    return wantsHtml(request) ? htmlError(failure, cors.headers) : errorAnswer(failure, cors.headers)
   }
 }

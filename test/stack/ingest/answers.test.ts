@@ -126,6 +126,29 @@ describe('a new lead', () => {
     expect(rows[0].raw_payload).not.toHaveProperty('source_key')
   })
 
+  it('shows a browser whose plain HTML form was refused a small page with the status, not JSON', async () => {
+    const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }
+    const invalid = await postLead({ source_key: org.sourceKey, name: 'Bad <Form>', email: 'not-an-email' }, { key: null, as: 'form', headers: browser })
+    expect(invalid.status).toBe(422)
+    expect(invalid.headers.get('content-type')).toMatch(/^text\/html/)
+    const page = await invalid.text()
+    expect(page).toMatch(/<title>Not sent \(422\)<\/title>/)
+    expect(page).toMatch(/<li><b>email<\/b>: .+<\/li>/)
+
+    const unknown = await postLead({ source_key: 'no-such-key', email: uniqueEmail() }, { key: null, as: 'form', headers: browser })
+    expect(unknown.status).toBe(401)
+    expect(await unknown.text()).toMatch(/unknown or has been revoked.*Error 401: invalid_source_key/s)
+
+    const limited = await createIngestOrg(sql, 'html-limited', { reps: 1, source: { rate_limit_per_minute: 1 } })
+    await awayFromMinuteBoundary()
+    expect((await postLead({ source_key: limited.sourceKey, email: uniqueEmail() }, { key: null, as: 'form', headers: browser })).status).toBe(303)
+    const tooMany = await postLead({ source_key: limited.sourceKey, email: uniqueEmail() }, { key: null, as: 'form', headers: browser })
+    expect(tooMany.status).toBe(429)
+    expect(tooMany.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(tooMany.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await tooMany.text()).toMatch(/Error 429: rate_limited/)
+  })
+
   it('answers JSON to a form post that does not ask for HTML', async () => {
     const response = await postLead({ name: 'Api Client', email: uniqueEmail('form-json') }, { key: org.sourceKey, as: 'form' })
     expect(response.status).toBe(201)
@@ -232,6 +255,34 @@ describe('CORS per source', () => {
     const response = await postLead({ email: uniqueEmail('cors') }, { key: org.sourceKey, headers: { origin: allowedOrigin } })
     expect(response.status).toBe(201)
     expect(response.headers.get('access-control-allow-origin')).toBe(allowedOrigin)
+  })
+
+  it('lets the page read an error answered before the source is known (400, 413, 415, 401)', async () => {
+    const fromPage = { origin: allowedOrigin }
+    const answers = [
+      [await postLead('{"email":', { key: org.sourceKey, headers: fromPage }), 400, 'invalid_json'],
+      [await postLead({ email: uniqueEmail('big'), message: 'x'.repeat(70 * 1024) }, { key: org.sourceKey, headers: fromPage }), 413, 'payload_too_large'],
+      [await postLead('{}', { key: org.sourceKey, headers: fromPage, contentType: 'text/plain' }), 415, 'unsupported_media_type'],
+      [await postLead({ email: uniqueEmail() }, { key: 'no-such-key', headers: fromPage }), 401, 'invalid_source_key'],
+      [await postLead({ email: uniqueEmail() }, { key: null, headers: fromPage }), 401, 'missing_source_key'],
+    ] as const
+    for (const [response, status, code] of answers) {
+      expect(response.headers.get('access-control-allow-origin')).toBe(allowedOrigin)
+      expect(response.headers.get('vary')).toMatch(/origin/i)
+      await expectError(response, status, code)
+    }
+  })
+
+  it('lets the page read a 422 and a 429 from its own source', async () => {
+    const limited = await createIngestOrg(sql, 'cors-limited', { reps: 1, source: { rate_limit_per_minute: 1 } })
+    await awayFromMinuteBoundary()
+    const invalid = await postLead({ email: 'nope' }, { key: limited.sourceKey, headers: { origin: allowedOrigin } })
+    expect(invalid.headers.get('access-control-allow-origin')).toBe(allowedOrigin)
+    await expectError(invalid, 422, 'invalid_lead')
+    const limitedAnswer = await postLead({ email: uniqueEmail() }, { key: limited.sourceKey, headers: { origin: allowedOrigin } })
+    expect(limitedAnswer.headers.get('access-control-allow-origin')).toBe(allowedOrigin)
+    expect(limitedAnswer.headers.get('access-control-expose-headers')).toMatch(/retry-after/)
+    await expectError(limitedAnswer, 429, 'rate_limited')
   })
 
   it('refuses a post and a preflight from an origin the source does not allow', async () => {

@@ -1,7 +1,7 @@
 // The ingest function's request handling that needs no database: body reading, content types,
 // browsers that want a page, client addresses, CORS origins, rate windows.
 import { describe, expect, it } from 'vitest'
-import { IngestError } from '../../../supabase/functions/ingest-lead/answers.ts'
+import { htmlError, IngestError } from '../../../supabase/functions/ingest-lead/answers.ts'
 import { clientIp, wantsHtml } from '../../../supabase/functions/ingest-lead/client.ts'
 import { originAllowed } from '../../../supabase/functions/ingest-lead/cors.ts'
 import { checkRate, rateWindow } from '../../../supabase/functions/ingest-lead/rate-limit.ts'
@@ -39,6 +39,20 @@ describe('readLeadBody', () => {
     const body = JSON.stringify({ message: 'm'.repeat(MAX_BODY_BYTES - 14) })
     expect(new TextEncoder().encode(body).length).toBe(MAX_BODY_BYTES)
     expect((await readLeadBody(post(body, { 'content-type': 'application/json' }))).kind).toBe('json')
+  })
+})
+
+describe('htmlError', () => {
+  it('keeps the status and headers and escapes what the post sent', async () => {
+    const error = new IngestError(422, 'invalid_lead', 'Some fields are "wrong"', { '<b>name</b>': 'not <script>' }, { 'retry-after': '3' })
+    const response = htmlError(error, { vary: 'Origin' })
+    expect(response.status).toBe(422)
+    expect(response.headers.get('retry-after')).toBe('3')
+    expect(response.headers.get('vary')).toBe('Origin')
+    const page = await response.text()
+    expect(page).toContain('<li><b>&lt;b&gt;name&lt;/b&gt;</b>: not &lt;script&gt;</li>')
+    expect(page).toContain('Some fields are &quot;wrong&quot;')
+    expect(page).not.toContain('<script>')
   })
 })
 
