@@ -1,10 +1,10 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { anonClient, signedInClient, sqlClient } from '../../support/clients.ts'
-import { actors, createMatrixFixture, rpcCases, tableCases } from './access-matrix.ts'
-import type { Actor, MatrixFixture, RpcCase, TableCase } from './access-matrix.ts'
-import { asUser, sqlState } from './as-user.ts'
+import { anonClient, serviceClient, signedInClient, sqlClient } from '../../support/clients.ts'
+import { actors, createMatrixFixture, rpcCases, tableAllows, tableCases } from './access-matrix.ts'
+import type { Actor, MatrixFixture, RpcCase, TableCase, UserActor } from './access-matrix.ts'
+import { asUser, serviceRole, sqlState } from './as-user.ts'
 import { toParam } from './fixture.ts'
 import type { Row } from './fixture.ts'
 
@@ -31,7 +31,7 @@ afterAll(async () => {
   await sql.end()
 })
 
-const userIdOf = (actor: Actor) => actor === 'anon' ? null : fx.users[actor].id
+const userIdOf = (actor: Actor) => actor === 'anon' ? null : actor === 'service_role' ? serviceRole : fx.users[actor].id
 const where = (filter: Row, from: number) => Object.keys(filter).map((column, i) => `${column} = $${from + i}`).join(' and ')
 
 /** Direct SQL set up as PostgREST sets up a request; every probe is rolled back. */
@@ -125,7 +125,7 @@ function matrix(name: string, connect: () => Promise<Driver>) {
     })
 
     describe.each(tableCases.map(c => [`${c.op} ${c.table}: ${c.what}`, c] as const))('%s', (_title, c) => {
-      it.each(actors.map(actor => [actor, c.allowed.includes(actor) ? 'allowed' : 'denied'] as const))('%s is %s', async (actor, expected) => {
+      it.each(actors.map(actor => [actor, tableAllows(c, actor) ? 'allowed' : 'denied'] as const))('%s is %s', async (actor, expected) => {
         const target = c.disposable ? await c.disposable(sql, fx) : undefined
         const values = c.op === 'insert' ? c.row(fx, actor) : c.set?.(fx) ?? {}
         try {
@@ -136,6 +136,7 @@ function matrix(name: string, connect: () => Promise<Driver>) {
           const leftover = target?.id ?? (c.op === 'insert' ? values.id : undefined)
           if (leftover)
             await sql.query(`delete from public.${c.table} where id = $1`, [leftover])
+          await c.cleanup?.(sql, fx)
         }
       })
     })
@@ -144,7 +145,7 @@ function matrix(name: string, connect: () => Promise<Driver>) {
       it.each(actors.map(actor => [actor, c.allowed.includes(actor) ? 'allowed' : 'denied'] as const))('%s is %s', async (actor, expected) => {
         const prepared = await c.disposable?.(sql, fx)
         try {
-          const { verdict, result } = await driver.rpc(c, actor, { ...c.args(fx), ...prepared?.args })
+          const { verdict, result } = await driver.rpc(c, actor, { ...c.args(fx, actor), ...prepared?.args })
           expect(verdict).toBe(expected)
           if (verdict === 'allowed' && c.answers)
             expect(c.answers(fx, actor, result), JSON.stringify(result)).toBe(true)
@@ -160,8 +161,8 @@ function matrix(name: string, connect: () => Promise<Driver>) {
 matrix('direct SQL as PostgREST runs it', async () => sqlDriver())
 
 matrix('supabase-js (REST and Auth of the local stack)', async () => {
-  const clients = new Map<Actor, SupabaseClient>([['anon', anonClient() as SupabaseClient]])
-  for (const actor of actors.filter(actor => actor !== 'anon'))
-    clients.set(actor, await signedInClient(fx.users[actor as Exclude<Actor, 'anon'>].email) as SupabaseClient)
+  const clients = new Map<Actor, SupabaseClient>([['anon', anonClient() as SupabaseClient], ['service_role', serviceClient() as SupabaseClient]])
+  for (const actor of actors.filter(actor => actor !== 'anon' && actor !== 'service_role'))
+    clients.set(actor, await signedInClient(fx.users[actor as UserActor].email) as SupabaseClient)
   return supabaseDriver(clients)
 })
