@@ -129,6 +129,53 @@ describe('next_lead claims from the pool', () => {
   })
 })
 
+describe('next_lead claims only for a member on shift and under capacity', () => {
+  let org: OrgFixture
+  let rep: string
+  let own: Row
+  let pool: Row
+
+  beforeAll(async () => {
+    org = await createOrgFixture(sql, 'shift', { reps: 1 })
+    rep = org.reps[0].id
+    // The pool lead ranks first (HOT), so only the rule keeps it from the rep.
+    own = await createLead(sql, org, { assigned_to: rep, status: 'assigned', tier: 'WARM', score: 50 })
+    pool = await createLead(sql, org, { status: 'new', tier: 'HOT', score: 90 })
+  })
+
+  const setMember = (fields: string) => sql.query(`update public.members set ${fields} where id = $1`, [rep])
+  const poolReady = async () => {
+    const { rows } = await asUser(sql, rep, s => s.query('select public.queue_summary() as summary'))
+    return rows[0].summary.pool_ready as number
+  }
+  const poolOwner = async () => (await sql.query('select assigned_to from public.leads where id = $1', [pool.id])).rows[0].assigned_to as string | null
+
+  it.each(['break', 'off'])('gives a rep whose availability is %s their own lead and leaves the pool alone', async (availability) => {
+    await setMember(`availability = '${availability}', capacity = 10`)
+    expect((await nextLead(sql, rep))?.id).toBe(own.id)
+    expect(await poolOwner()).toBeNull()
+    expect(await poolReady()).toBe(0)
+  })
+
+  it('does not claim for a rep at capacity', async () => {
+    // One open lead (own), capacity one.
+    await setMember(`availability = 'on_shift', capacity = 1`)
+    expect((await nextLead(sql, rep))?.id).toBe(own.id)
+    expect(await poolOwner()).toBeNull()
+    expect(await poolReady()).toBe(0)
+    await setMember(`capacity = 0`)
+    expect((await nextLead(sql, rep))?.id).toBe(own.id)
+    expect(await poolOwner()).toBeNull()
+  })
+
+  it('claims once the rep is on shift with room', async () => {
+    await setMember(`availability = 'on_shift', capacity = 2`)
+    expect(await poolReady()).toBe(1)
+    expect((await nextLead(sql, rep))?.id).toBe(pool.id)
+    expect(await poolOwner()).toBe(rep)
+  })
+})
+
 describe('next_lead under concurrency', () => {
   it('20 reps on 20 connections claim 200 pool leads, each exactly once', async () => {
     const org = await createOrgFixture(sql, 'race', { reps: 20 })
