@@ -1,6 +1,6 @@
 // POST /functions/v1/ingest-lead: from the raw request to a defined answer, whatever was sent.
-// Checks run cheapest first (method, body, key, origin, rate, fields); only a post that passes
-// them all opens a transaction. Nothing a client sends can make it answer 5xx: an unexpected
+// Checks run cheapest first (method, body, key, origin, rate, fields; a replay whose answer is
+// stored is answered before the rate); only a post that passes them all opens a transaction. Nothing a client sends can make it answer 5xx: an unexpected
 // failure (the database away) is a 503 to retry.
 import type { Sql } from '../_shared/db/postgres.ts'
 import { inPipelinedTransaction, sqlState } from '../_shared/db/postgres.ts'
@@ -9,13 +9,15 @@ import type { HeaderMap } from './answers.ts'
 import { errorAnswer, htmlError, htmlThanks, IngestError, jsonAnswer } from './answers.ts'
 import { clientIp, wantsHtml } from './client.ts'
 import { corsHeaders, originAllowed, preflightHeaders } from './cors.ts'
-import { idempotencyKeyOf } from './idempotency.ts'
+import type { StoredAnswer } from './idempotency.ts'
+import { answersNotBefore, idempotencyKeyOf, maybePruneAnswers } from './idempotency.ts'
 import { ingest } from './ingest.ts'
 import type { AlertSender } from './lead-alert.ts'
 import { sendAlert } from './lead-alert.ts'
 import { checkRate, maybePruneCounters, rateWindow } from './rate-limit.ts'
 import { rawPayloadOf } from './raw-payload.ts'
 import { readLeadBody } from './request-body.ts'
+import type { LeadSource } from './source-auth.ts'
 import { authenticateSource, sha256Hex, someSourceAllows, sourceKeyOf } from './source-auth.ts'
 
 export interface IngestDeps {
@@ -55,9 +57,12 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
 
   const body = await readLeadBody(request)
   const now = deps.now()
+  const idempotencyKey = idempotencyKeyOf(request)
+  const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: await sha256Hex(body.bytes) }
   const post = await authenticateSource(deps.sql, sourceKeyOf(request, body), {
     ip: clientIp(request, deps.trustedProxyHops),
     windowStart: rateWindow(now).start,
+    idempotency: idempotency === null ? null : { ...idempotency, notBefore: answersNotBefore(now) },
   })
   const { source } = post
   const origin = request.headers.get('origin')
@@ -66,15 +71,16 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
     cors.headers = {}
     throw new IngestError(403, 'origin_not_allowed', 'This lead source does not accept posts from this origin')
   }
+  if (post.replay !== null)
+    return answer(request, source, post.replay, { ...cors.headers, 'idempotent-replayed': 'true' })
 
-  const idempotencyKey = idempotencyKeyOf(request)
   checkRate(post, now)
   maybePruneCounters(deps.sql, now)
+  maybePruneAnswers(deps.sql, now)
   const input = normalizeLeadInput(body.value, { defaultCountry: source.default_country })
   if (!input.ok)
     throw new IngestError(422, 'invalid_lead', 'Some fields are missing or invalid', input.fields)
 
-  const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: await sha256Hex(body.bytes) }
   const outcome = await inPipelinedTransaction(deps.sql, (tx, commitAfter) => ingest(tx, {
     source,
     lead: input.lead,
@@ -87,10 +93,13 @@ async function handle(request: Request, deps: IngestDeps, cors: { headers: Heade
   if (outcome.alert !== null && deps.sender !== null)
     deps.background(sendAlert(deps.sql, deps.sender, outcome.alert))
 
-  const headers = { ...cors.headers, ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) }
+  return answer(request, source, outcome.answer, { ...cors.headers, ...(outcome.replayed ? { 'idempotent-replayed': 'true' } : {}) })
+}
+
+function answer(request: Request, source: LeadSource, stored: StoredAnswer, headers: HeaderMap): Response {
   if (wantsHtml(request))
     return htmlThanks(source.thank_you_url, headers)
-  return jsonAnswer(outcome.answer.status, outcome.answer.body, headers)
+  return jsonAnswer(stored.status, stored.body, headers)
 }
 
 function failureOf(error: unknown): IngestError {

@@ -1,7 +1,11 @@
 // Idempotency-Key (IETF httpapi draft): the first answer for a key is stored with the lead it
-// created, in the same transaction, and replayed for every retry. A concurrent retry waits on the
-// key's row until the first one commits, then replays it; the same key with another body is 422.
-import type { Tx } from '../_shared/db/postgres.ts'
+// created, in the same transaction, and replayed for every retry within ANSWER_TTL_HOURS. A
+// retry whose answer is stored is answered by the authenticating statement (source-auth.ts),
+// before the rate limit counts it; a concurrent retry waits on the key's row until the first one
+// commits, then replays it; the same key with another body is 422. After the window a key is
+// new again, and its stored answer is deleted now and then by the ingest path itself, so the
+// table stays small on hosted Supabase with no scheduler.
+import type { Sql, Tx } from '../_shared/db/postgres.ts'
 import { IngestError } from './answers.ts'
 
 export interface StoredAnswer {
@@ -10,6 +14,14 @@ export interface StoredAnswer {
 }
 
 const MAX_KEY_LENGTH = 255
+
+/** How long a stored answer is replayed (and kept). */
+export const ANSWER_TTL_HOURS = 24
+
+/** The oldest stored answer still replayed at `now`. */
+export function answersNotBefore(now: Date): Date {
+  return new Date(now.getTime() - ANSWER_TTL_HOURS * 3_600_000)
+}
 
 /** The request's Idempotency-Key, or null; 400 when it is empty or too long. */
 export function idempotencyKeyOf(request: Request): string | null {
@@ -26,11 +38,15 @@ export function idempotencyKeyOf(request: Request): string | null {
  * Takes the key for this request inside the transaction. Returns null when this request is the
  * first (its answer must then be saved with `saveAnswer`), else the answer to replay.
  */
-export async function claimKey(tx: Tx, sourceId: string, key: string, requestHash: string): Promise<StoredAnswer | null> {
+export async function claimKey(tx: Tx, sourceId: string, key: string, requestHash: string, now: Date): Promise<StoredAnswer | null> {
+  // A key whose answer is past the window is taken afresh, as if it had never been used.
   const claimed = await tx`
-    insert into public.ingest_requests (source_id, idempotency_key, request_hash)
-    values (${sourceId}, ${key}, ${requestHash})
-    on conflict (source_id, idempotency_key) do nothing
+    insert into public.ingest_requests (source_id, idempotency_key, request_hash, created_at)
+    values (${sourceId}, ${key}, ${requestHash}, ${now})
+    on conflict (source_id, idempotency_key) do update
+      set request_hash = excluded.request_hash, created_at = excluded.created_at,
+          response_status = null, response_body = null, lead_id = null
+      where ingest_requests.created_at < ${answersNotBefore(now)}
     returning 1`
   if (claimed.length > 0)
     return null
@@ -50,4 +66,24 @@ export function saveAnswer(tx: Tx, sourceId: string, key: string, answer: Stored
     update public.ingest_requests
     set response_status = ${answer.status}, response_body = ${tx.json(answer.body as never)}, lead_id = ${leadId}
     where source_id = ${sourceId} and idempotency_key = ${key}`.execute()
+}
+
+// Each post has this chance to delete up to PRUNE_LIMIT expired answers: at least as fast as
+// posts add them, one short indexed delete now and then.
+const PRUNE_CHANCE = 1 / 200
+const PRUNE_LIMIT = 1000
+
+/** Deletes up to `limit` answers older than the window; how many it deleted. */
+export async function pruneAnswers(sql: Sql, now: Date, limit = PRUNE_LIMIT): Promise<number> {
+  const deleted = await sql`
+    delete from public.ingest_requests where ctid = any(array(
+      select ctid from public.ingest_requests where created_at < ${answersNotBefore(now)} limit ${limit}))`
+  return deleted.count
+}
+
+/** Now and then, prunes expired answers (in the background; failures only logged). */
+export function maybePruneAnswers(sql: Sql, now: Date, random: () => number = Math.random): void {
+  if (random() >= PRUNE_CHANCE)
+    return
+  pruneAnswers(sql, now).catch(error => console.error('pruning idempotency answers failed:', error))
 }

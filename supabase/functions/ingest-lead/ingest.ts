@@ -171,7 +171,7 @@ async function ingestLead(tx: Tx, input: IngestInput): Promise<Pending> {
 export async function ingest(tx: Tx, input: IngestInput, commitAfter: CommitAfter): Promise<IngestOutcome> {
   const { idempotency, source } = input
   if (idempotency !== null) {
-    const stored = await claimKey(tx, source.id, idempotency.key, idempotency.requestHash)
+    const stored = await claimKey(tx, source.id, idempotency.key, idempotency.requestHash, input.now)
     if (stored !== null) {
       await commitAfter([])
       return { answer: stored, replayed: true, alert: null }

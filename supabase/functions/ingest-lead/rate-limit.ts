@@ -17,6 +17,8 @@ export function rateWindow(now: Date): { start: Date, retryAfterSeconds: number 
 
 /** 429 with Retry-After when the source or the client's address is over its limit. */
 export function checkRate({ source, hits }: AuthenticatedPost, now: Date): void {
+  if (hits === null)
+    return
   const { retryAfterSeconds } = rateWindow(now)
   const retry = { 'retry-after': String(retryAfterSeconds) }
   if (hits.source > source.rate_limit_per_minute) {

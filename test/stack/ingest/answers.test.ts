@@ -323,6 +323,43 @@ describe('Idempotency-Key', () => {
     expect(rowCount).toBe(1)
   })
 
+  it('answers a replay before the rate limit counts it', async () => {
+    const limited = await createIngestOrg(sql, 'idem-rate', { reps: 1, source: { rate_limit_per_minute: 2 } })
+    await awayFromMinuteBoundary()
+    const body = { email: uniqueEmail('idem-rate') }
+    const retry = { key: limited.sourceKey, headers: { 'idempotency-key': `rate-${body.email}` } }
+    const first = await postLead(body, retry)
+    expect(first.status).toBe(201)
+    const firstAnswer = await first.json() as IngestAnswer
+    for (let i = 0; i < 3; i++) {
+      const again = await postLead(body, retry)
+      expect(again.status).toBe(201)
+      expect(again.headers.get('idempotent-replayed')).toBe('true')
+      expect(await again.json()).toEqual(firstAnswer)
+    }
+    // The retries used none of the two posts a minute: one more new lead still goes through.
+    expect((await postLead({ email: uniqueEmail('idem-rate') }, { key: limited.sourceKey })).status).toBe(201)
+    await expectError(await postLead({ email: uniqueEmail('idem-rate') }, { key: limited.sourceKey }), 429, 'rate_limited')
+  })
+
+  it('replays for 24 hours only: after that the key is new again', async () => {
+    const email = uniqueEmail('idem-old')
+    const retry = { key: org.sourceKey, headers: { 'idempotency-key': `old-${email}` } }
+    const first = await postLead({ email }, retry)
+    expect(first.status).toBe(201)
+    const { lead_id: leadId } = await first.json() as IngestAnswer
+    await sql.query(`update public.ingest_requests set created_at = now() - interval '24 hours 1 minute' where lead_id = $1`, [leadId])
+    // Not replayed: the same person posting again, so a merge into the lead of the first post.
+    const again = await postLead({ email }, retry)
+    expect(again.status).toBe(200)
+    expect(again.headers.get('idempotent-replayed')).toBeNull()
+    expect(await again.json()).toMatchObject({ lead_id: leadId, status: 'merged' })
+    // And that answer is the one now replayed.
+    const third = await postLead({ email }, retry)
+    expect(third.headers.get('idempotent-replayed')).toBe('true')
+    expect(await third.json()).toMatchObject({ lead_id: leadId, status: 'merged' })
+  })
+
   it('refuses the same key with a different body (422)', async () => {
     const key = `reuse-${uniqueEmail()}`
     expect((await postLead({ email: uniqueEmail('one') }, { key: org.sourceKey, headers: { 'idempotency-key': key } })).status).toBe(201)

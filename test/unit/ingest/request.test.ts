@@ -100,11 +100,11 @@ describe('rate limits', () => {
 
   it('answers 429 with Retry-After past the source limit or the address limit', () => {
     const now = new Date('2026-11-23T10:15:30.000Z')
-    expect(() => checkRate({ source, hits: { source: 5, ip: 2 } }, now)).not.toThrow()
+    expect(() => checkRate({ source, hits: { source: 5, ip: 2 }, replay: null }, now)).not.toThrow()
     for (const hits of [{ source: 6, ip: 1 }, { source: 3, ip: 3 }]) {
       const error = (() => {
         try {
-          checkRate({ source, hits }, now)
+          checkRate({ source, hits, replay: null }, now)
         }
         catch (e) {
           return e as IngestError
