@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations, signInFromHome } from '../support/browser.ts'
 import { sqlClient } from '../support/clients.ts'
+import { storageKeys } from '../../src/shared/constants.ts'
 
 // Seeded ids (supabase/seed.sql).
 const rep1 = '30000000-0000-4000-8000-000000000011'
@@ -26,27 +27,30 @@ function interceptContactLinks(): void {
   }, true)
 }
 
-/** Writes waiting in the app's IndexedDB outbox, read straight from the database. */
-function outboxCount(page: Page): Promise<number> {
-  return page.evaluate(() => new Promise<number>((resolve, reject) => {
+/** Records in one store of the app's IndexedDB database, read straight from the database. */
+function storedCount(page: Page, store: 'outbox' | 'snapshots'): Promise<number> {
+  return page.evaluate(store => new Promise<number>((resolve, reject) => {
     const open = indexedDB.open('pronto')
     open.onerror = () => reject(open.error)
     open.onsuccess = () => {
       const db = open.result
-      if (!db.objectStoreNames.contains('outbox')) {
+      if (!db.objectStoreNames.contains(store)) {
         db.close()
         resolve(0)
         return
       }
-      const count = db.transaction('outbox').objectStore('outbox').count()
+      const count = db.transaction(store).objectStore(store).count()
       count.onsuccess = () => {
         db.close()
         resolve(count.result)
       }
       count.onerror = () => reject(count.error)
     }
-  }))
+  }), store)
 }
+
+/** Writes waiting in the app's outbox. */
+const outboxCount = (page: Page) => storedCount(page, 'outbox')
 
 async function expectNoSeriousViolations(page: Page, screen: string): Promise<void> {
   const violations = await seriousViolations(page)
@@ -209,6 +213,51 @@ describe('the rep\'s phone', () => {
     await leadHeading().waitFor()
     expect(errors).toEqual([])
   })
+
+  it('opens on the phone\'s cached lead with no signal after the access token expired, and syncs once the network is back', async () => {
+    // Failed requests while offline are logged to the console by design: only uncaught errors count.
+    const errors: string[] = []
+    page.on('pageerror', error => errors.push(error.message))
+    const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    const name = await leadHeading().textContent()
+    const leadId = await page.locator('[data-lead-id]').getAttribute('data-lead-id')
+    await expect.poll(() => storedCount(page, 'snapshots')).toBe(1)
+
+    // The rep closed the app over an hour ago: the stored access token has expired.
+    await page.evaluate((key) => {
+      const stored = JSON.parse(localStorage.getItem(key)!) as { expires_at: number }
+      stored.expires_at = Math.floor(Date.now() / 1000) - 3600
+      localStorage.setItem(key, JSON.stringify(stored))
+    }, storageKeys.authSession)
+    await context.setOffline(true)
+    await page.reload()
+
+    // Still signed in (the refresh found no network), on the lead saved on the phone.
+    await waitForLead(name!)
+    expect(new URL(page.url()).pathname).toBe('/')
+    await page.getByTestId('offline-banner').waitFor()
+    expect(await page.getByTestId('signed-in-email').textContent()).toBe('rep1@demo.pronto.test')
+    await page.getByRole('button', { name: 'Log outcome' }).tap()
+    await chooseOutcome('Connected', 'Recorded with an expired token')
+    await page.getByRole('button', { name: 'Save and next lead' }).tap()
+    await expect.poll(() => pendingBadge().textContent()).toBe('1')
+
+    // Back online: the session is refreshed first, then the outcome goes, once.
+    await context.setOffline(false)
+    const sent = async () => (await sql.query<{ n: number }>(
+      'select count(*)::int as n from public.dispositions where lead_id = $1 and rep_id = $2 and notes = $3 and received_at >= $4',
+      [leadId, rep1, 'Recorded with an expired token', started],
+    )).rows[0].n
+    await expect.poll(sent, { timeout: 100_000 }).toBe(1)
+    await expect.poll(() => outboxCount(page)).toBe(0)
+    const expiresAt = await page.evaluate(key => (JSON.parse(localStorage.getItem(key)!) as { expires_at: number }).expires_at, storageKeys.authSession)
+    expect(expiresAt * 1000).toBeGreaterThan(Date.now())
+    await page.getByTestId('signed-in-email').waitFor()
+    expect(await sent()).toBe(1)
+    expect(errors).toEqual([])
+  }, 150_000)
 
   it('shows a lead assigned while the screen is open, and says when the lead on screen is taken away', async () => {
     await signInAsRep1()

@@ -92,6 +92,32 @@ describe('signing in on a phone', () => {
     await page.waitForURL('**/sign-in')
   })
 
+  it('signs out with no network too: the phone forgets the session and the saved queue, and says the server was not told', async () => {
+    await signInAsRep()
+    await page.locator('#lead-title').waitFor()
+    const savedQueues = () => page.evaluate(() => new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open('pronto')
+      open.onerror = () => reject(open.error)
+      open.onsuccess = () => {
+        const count = open.result.transaction('snapshots').objectStore('snapshots').count()
+        count.onsuccess = () => {
+          open.result.close()
+          resolve(count.result)
+        }
+      }
+    }))
+    await expect.poll(savedQueues).toBe(1)
+
+    await context.setOffline(true)
+    await page.getByRole('button', { name: 'Sign out' }).tap()
+    await page.waitForURL('**/sign-in')
+    expect(await page.getByTestId('notice').textContent()).toContain('Signed out of this phone. Pronto could not be reached')
+    expect(await page.evaluate(key => localStorage.getItem(key), storageKeys.authSession)).toBeNull()
+    expect(await savedQueues()).toBe(0)
+    await page.reload()
+    await page.waitForURL('**/sign-in')
+  })
+
   it('registers the service worker, and a reload with no network still opens the app', async () => {
     await signInAsRep()
     const scriptUrl = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)
