@@ -24,21 +24,34 @@ const hotLead = {
   phone: '+1 646 555 0177',
 }
 
+/** A device subscribed to alerts for `memberId`. */
+async function subscribedDevice(memberId: string, orgId: string): Promise<FakeDevice> {
+  const device = double.createDevice({ applicationServerKey: inject('stack').vapidPublicKey })
+  await sql.query(
+    `insert into public.push_subscriptions (member_id, org_id, endpoint, p256dh, auth, user_agent_label)
+     values ($1, $2, $3, $4, $5, 'phone')`,
+    [memberId, orgId, device.subscription.endpoint, device.subscription.p256dh, device.subscription.auth],
+  )
+  return device
+}
+
 beforeAll(async () => {
   sql = await sqlClient()
   double = await startPushServiceDouble({ ca: inject('pushDoubleCa') })
   org = await createIngestOrg(sql, 'push', { reps: 1 })
-  phone = double.createDevice({ applicationServerKey: inject('stack').vapidPublicKey })
-  await sql.query(
-    `insert into public.push_subscriptions (member_id, org_id, endpoint, p256dh, auth, user_agent_label)
-     values ($1, $2, $3, $4, $5, 'rep phone')`,
-    [org.reps[0]!.id, org.orgId, phone.subscription.endpoint, phone.subscription.p256dh, phone.subscription.auth],
-  )
+  phone = await subscribedDevice(org.reps[0]!.id, org.orgId)
 })
 afterAll(async () => {
   await sql.end()
   await double.close()
 })
+
+async function pushSent(leadId: string): Promise<Record<string, unknown>> {
+  return await eventually(async () => {
+    const { rows } = await sql.query(`select details from public.lead_events where lead_id = $1 and type = 'push_sent'`, [leadId])
+    return rows[0]?.details as Record<string, unknown> | undefined
+  })
+}
 
 async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -103,5 +116,37 @@ describe('web push for new leads', () => {
     expect(push.urgency).toBe('normal')
     // Exactly one push since: the WARM lead before the opt-in got none.
     expect(double.receivedBy(phone).length).toBe(before + 1)
+  })
+
+  it('alerts the owner of a lead that comes back HOT', { timeout: 30_000 }, async () => {
+    const email = uniqueEmail('back')
+    const first = await postLead({ name: 'Cora Cold', email }, { key: org.sourceKey })
+    const firstAnswer = await first.json() as IngestAnswer
+    const { rows: [before] } = await sql.query('select tier, assigned_to from public.leads where id = $1', [firstAnswer.lead_id])
+    expect(before).toEqual({ tier: 'COLD', assigned_to: org.reps[0]!.id })
+
+    const arrived = double.nextPush(phone, 20_000)
+    const again = await postLead({ ...hotLead, name: 'Cora Cold', email }, { key: org.sourceKey })
+    expect(again.status).toBe(200)
+    expect(await again.json()).toMatchObject({ lead_id: firstAnswer.lead_id, status: 'merged', assigned_to: org.reps[0]!.id })
+    const push = await arrived
+    expect(push.payload).toMatchObject({ kind: 'hot_lead', leadId: firstAnswer.lead_id, tier: 'HOT', name: 'Cora Cold' })
+    expect(await pushSent(firstAnswer.lead_id)).toMatchObject({ kind: 'hot_lead', member_id: org.reps[0]!.id })
+  })
+
+  it('alerts the fallback queue\'s owner of a HOT lead nobody could take', { timeout: 30_000 }, async () => {
+    const busy = await createIngestOrg(sql, 'push-fallback', { reps: 1 })
+    await sql.query(`update public.members set availability = 'off' where id = $1`, [busy.reps[0]!.id])
+    const managerPhone = await subscribedDevice(busy.manager.id, busy.orgId)
+    const repPhone = await subscribedDevice(busy.reps[0]!.id, busy.orgId)
+
+    const arrived = double.nextPush(managerPhone, 20_000)
+    const response = await postLead({ ...hotLead, email: uniqueEmail('queued') }, { key: busy.sourceKey })
+    const answer = await response.json() as IngestAnswer
+    expect(answer).toMatchObject({ status: 'new', assigned_to: busy.manager.id })
+    const push = await arrived
+    expect(push.payload).toMatchObject({ kind: 'hot_lead', leadId: answer.lead_id, tier: 'HOT' })
+    expect(await pushSent(answer.lead_id)).toMatchObject({ kind: 'hot_lead', member_id: busy.manager.id })
+    expect(double.receivedBy(repPhone)).toHaveLength(0)
   })
 })
