@@ -9,26 +9,61 @@ export interface LeadChange {
   old: Partial<LeadRow>
 }
 
+/** Why a lead left the member (public.member_lead_notices.reason). */
+export type TakenAwayReason = 'reassigned' | 'escalated' | 'unassigned'
+
+/** A lead that stopped being the member's without them acting on it. */
+export interface LeadTakenAway {
+  leadId: string
+  reason: TakenAwayReason
+  /** ISO time the move was written. */
+  at: string
+}
+
 export type LiveStatus = 'SUBSCRIBED' | 'TIMED_OUT' | 'CLOSED' | 'CHANNEL_ERROR'
 
+export interface LiveHandlers {
+  /** New assignments and changes to the member's leads. */
+  onChange: (change: LeadChange) => void
+  /** A lead reassigned, escalated or unassigned away from the member. */
+  onTakenAway: (notice: LeadTakenAway) => void
+}
+
+const reasons: readonly TakenAwayReason[] = ['reassigned', 'escalated', 'unassigned']
+
+/** The notice row as realtime delivers it; anything else is ignored. */
+export function toTakenAway(row: Record<string, unknown>): LeadTakenAway | null {
+  const reason = reasons.find(known => known === row.reason)
+  return typeof row.lead_id === 'string' && reason && row.kind === 'taken_away'
+    ? { leadId: row.lead_id, reason, at: typeof row.created_at === 'string' ? row.created_at : new Date().toISOString() }
+    : null
+}
+
 /**
- * Follows changes to the leads assigned to the member: new assignments, updates. A lead taken
- * away is not announced (RLS hides the row once it is someone else's), so callers re-check.
+ * Follows the member's leads on one channel: changes to the leads assigned to them, and the
+ * notices of leads taken away. The lead's own UPDATE cannot say that: realtime checks RLS on the
+ * row as it is after the change, which the old owner may no longer read, so a trigger writes
+ * public.member_lead_notices for them (INSERTs only: realtime does not check RLS on DELETEs).
  * Returns the unsubscribe function.
  */
 export function subscribeToAssignedLeads(
   memberId: string,
-  onChange: (change: LeadChange) => void,
+  handlers: LiveHandlers,
   onStatus: (status: LiveStatus) => void = () => {},
 ): () => void {
   const channel = supabase
     .channel(`rep-leads:${memberId}`)
     .on('postgres_changes', { event: '*', schema: 'public', table: 'leads', filter: `assigned_to=eq.${memberId}` }, (payload) => {
-      onChange({
+      handlers.onChange({
         type: payload.eventType,
         lead: payload.new as Partial<LeadRow>,
         old: payload.old as Partial<LeadRow>,
       })
+    })
+    .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'member_lead_notices', filter: `member_id=eq.${memberId}` }, (payload) => {
+      const notice = toTakenAway(payload.new)
+      if (notice)
+        handlers.onTakenAway(notice)
     })
     .subscribe(status => onStatus(status as LiveStatus))
   return () => {

@@ -1,8 +1,8 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { isRetryable } from '@/api/errors'
-import { fetchLead, fetchLeadHistory, fetchLeadSources, fetchNextLead, fetchOpenLeads, fetchQueueSummary, isAssignedTo } from '@/api/leads'
-import type { LeadChange } from '@/api/live'
+import { fetchLead, fetchLeadHistory, fetchLeadSources, fetchNextLead, fetchOpenLeads, fetchQueueSummary } from '@/api/leads'
+import type { LeadChange, LeadTakenAway, TakenAwayReason } from '@/api/live'
 import type { ContactChannel, DispositionOutcome, LeadRow, LeadTier } from '@/api/types'
 import { leadName, needsPreview, outcomeLabels } from '@/format/lead'
 import { isReady, readyInOrder } from '@/offline/queue'
@@ -15,6 +15,14 @@ import { useSessionStore } from './session'
 const historyDepth = 25
 // Live changes often come in bursts (a routing step updates a lead several times).
 const liveDebounceMs = 300
+// Long enough to read on a glance at the phone; the rep may dismiss it sooner.
+export const noticeMs = 8000
+
+const takenAwayWords: Record<TakenAwayReason, string> = {
+  reassigned: 'was reassigned to someone else',
+  escalated: 'went to the team\'s fallback queue: it waited too long for a call',
+  unassigned: 'went back to the team pool',
+}
 
 /** What the rep enters on the disposition sheet. */
 export interface OutcomeInput {
@@ -48,8 +56,12 @@ export const useQueueStore = defineStore('queue', () => {
   const loading = ref(false)
   /** A load that failed for a reason retrying will not fix. */
   const error = ref('')
-  /** A short message for the live region: a lead taken away, a lead arrived. */
+  /** A short message for the live region: a lead taken away, a lead arrived; clears itself. */
   const notice = ref('')
+  /** Leads taken away from the rep, announced live: id and when the phone heard (ms since epoch). */
+  const takenAway = shallowRef<ReadonlyMap<string, number>>(new Map())
+  /** The lead last opened on the lead page from the server (not in the queue snapshot). */
+  const opened = shallowRef<CachedLead | null>(null)
   /** Leads newly assigned while the rep works another one. */
   const arrivals = ref<Arrival[]>([])
   /** A call (or text, email) started and its outcome not recorded yet; survives restarts. */
@@ -94,8 +106,22 @@ export const useQueueStore = defineStore('queue', () => {
     return id !== undefined && (activeCall.value?.leadId === id || sheet.value?.lead.id === id)
   }
 
-  function say(message: string): void {
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined
+  // How many leads the taken-away notice on display counts (several can go in one reassignment run).
+  let takenAwayShown = 0
+
+  function say(message: string, takenAwayCount = 0): void {
     notice.value = message
+    takenAwayShown = takenAwayCount
+    clearTimeout(noticeTimer)
+    noticeTimer = setTimeout(dismissNotice, noticeMs)
+  }
+
+  /** Clears the notice (the rep dismissed it, or it has been read). */
+  function dismissNotice(): void {
+    clearTimeout(noticeTimer)
+    notice.value = ''
+    takenAwayShown = 0
   }
 
   /** Shows the best lead the phone itself knows of (offline, or right after an outcome). */
@@ -106,7 +132,7 @@ export const useQueueStore = defineStore('queue', () => {
 
   /** Reports a lead that left the rep's queue without the rep acting on it. */
   function noticeTakenAway(previous: CachedLead | null): void {
-    if (previous && !entryFor(previous.lead.id) && !handled.value.has(previous.lead.id))
+    if (previous && !entryFor(previous.lead.id) && !handled.value.has(previous.lead.id) && !takenAway.value.has(previous.lead.id))
       say(`${leadName(previous.lead)} is no longer in your queue: reassigned or closed by someone else.`)
   }
 
@@ -201,7 +227,7 @@ export const useQueueStore = defineStore('queue', () => {
           try {
             if (outbox.pendingCount > 0)
               await outbox.sync()
-            const answer = await fetchSnapshot(userId)
+            const answer = withoutTakenAway(await fetchSnapshot(userId))
             if (memberId() !== userId)
               return
             snapshot.value = answer.snapshot
@@ -258,11 +284,41 @@ export const useQueueStore = defineStore('queue', () => {
     await refresh()
   }
 
+  /**
+   * Drops the leads announced as taken away after `answer` was asked for: the server answered
+   * for an earlier moment. Leads taken away before it are the server's to say.
+   */
+  function withoutTakenAway(answer: { snapshot: QueueSnapshot, nextId: string | null }): { snapshot: QueueSnapshot, nextId: string | null } {
+    const since = answer.snapshot.savedAt
+    const gone = (id: string | null) => id !== null && (takenAway.value.get(id) ?? -Infinity) >= since
+    if (!answer.snapshot.leads.some(entry => gone(entry.lead.id)) && !gone(answer.nextId))
+      return answer
+    return {
+      nextId: gone(answer.nextId) ? null : answer.nextId,
+      snapshot: {
+        ...answer.snapshot,
+        nextLeadId: gone(answer.snapshot.nextLeadId) ? null : answer.snapshot.nextLeadId,
+        leads: answer.snapshot.leads.filter(entry => !gone(entry.lead.id)),
+      },
+    }
+  }
+
   let liveTimer: ReturnType<typeof setTimeout> | undefined
+
+  function refreshSoon(): void {
+    clearTimeout(liveTimer)
+    liveTimer = setTimeout(() => void refresh(), liveDebounceMs)
+  }
 
   /** A realtime change to one of the rep's leads: note new arrivals, then refresh (debounced). */
   function onLiveChange(change: LeadChange): void {
     const id = change.lead.id ?? change.old.id
+    if (id && takenAway.value.has(id) && change.lead.assigned_to === memberId()) {
+      // Given back to the rep.
+      const next = new Map(takenAway.value)
+      next.delete(id)
+      takenAway.value = next
+    }
     const known = entryFor(id) !== null || shown.value?.lead.id === id
     if (change.type !== 'DELETE' && id && !known && change.lead.assigned_to === memberId()
       && !arrivals.value.some(arrival => arrival.id === id)) {
@@ -270,18 +326,36 @@ export const useQueueStore = defineStore('queue', () => {
       arrivals.value = [...arrivals.value, { id, name, tier: change.lead.tier ?? null }]
       say(`New lead: ${name}${change.lead.tier ? ` (${change.lead.tier})` : ''}.`)
     }
-    clearTimeout(liveTimer)
-    liveTimer = setTimeout(() => void refresh(), liveDebounceMs)
+    refreshSoon()
   }
 
-  /** Reassignment away from the rep is not announced live (the row is no longer theirs to see): check. */
-  async function checkShownStillMine(): Promise<void> {
-    const userId = memberId()
-    const id = shown.value?.lead.id
-    if (!userId || !id || !navigator.onLine)
-      return
-    if (!(await isAssignedTo(id, userId)))
-      await refresh()
+  /**
+   * A lead was taken away from the rep (announced live): it leaves the queue and the phone's
+   * copy at once, the screen moves on unless a call on it is under way, and the rep is told.
+   * The server's next lead follows (debounced).
+   */
+  function onLeadTakenAway(taken: LeadTakenAway): void {
+    const id = taken.leadId
+    const known = entryFor(id) ?? (shown.value?.lead.id === id ? shown.value : null) ?? (opened.value?.lead.id === id ? opened.value : null)
+    takenAway.value = new Map(takenAway.value).set(id, Date.now())
+    arrivals.value = arrivals.value.filter(arrival => arrival.id !== id)
+    if (snapshot.value && entryFor(id)) {
+      const kept: QueueSnapshot = { ...snapshot.value, leads: snapshot.value.leads.filter(entry => entry.lead.id !== id) }
+      if (kept.nextLeadId === id)
+        kept.nextLeadId = null
+      snapshot.value = kept
+      // Personal data of a lead no longer theirs: off the phone too, where storage allows.
+      void saveSnapshot(kept).catch(() => {})
+    }
+    if (shown.value?.lead.id === id && !locked())
+      showLocalPick()
+    if (!handled.value.has(id)) {
+      const count = notice.value && takenAwayShown > 0 ? takenAwayShown + 1 : 1
+      say(count > 1
+        ? `${count} leads are no longer yours: reassigned or moved to the team's queue.`
+        : `${known ? leadName(known.lead) : 'A lead'} ${takenAwayWords[taken.reason]}.`, count)
+    }
+    refreshSoon()
   }
 
   /** Details of any lead the rep may see (the lead page): from the cache, else the server. */
@@ -298,7 +372,8 @@ export const useQueueStore = defineStore('queue', () => {
       return cached
     try {
       const [lead, history] = await Promise.all([fetchLead(id), fetchLeadHistory([id])])
-      return lead ? { lead, ...history } : null
+      opened.value = lead ? { lead, ...history } : null
+      return opened.value
     }
     catch (failure) {
       if (cached && isRetryable(failure))
@@ -384,6 +459,9 @@ export const useQueueStore = defineStore('queue', () => {
   /** Forgets everything in memory (sign-out, tests); the phone's cache is handled by the caller. */
   function $reset(): void {
     clearTimeout(liveTimer)
+    dismissNotice()
+    takenAway.value = new Map()
+    opened.value = null
     snapshot.value = null
     shown.value = null
     provisional.value = false
@@ -391,7 +469,6 @@ export const useQueueStore = defineStore('queue', () => {
     loaded.value = false
     loading.value = false
     error.value = ''
-    notice.value = ''
     arrivals.value = []
     activeCall.value = null
     sheet.value = null
@@ -407,6 +484,7 @@ export const useQueueStore = defineStore('queue', () => {
     loading,
     error,
     notice,
+    takenAway,
     arrivals,
     activeCall,
     sheet,
@@ -417,7 +495,8 @@ export const useQueueStore = defineStore('queue', () => {
     load,
     refresh,
     onLiveChange,
-    checkShownStillMine,
+    onLeadTakenAway,
+    dismissNotice,
     leadDetails,
     arm,
     startContact,

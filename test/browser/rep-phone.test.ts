@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { collectPageErrors, describeViolations, launchBrowser, newPhoneContext, seriousViolations, signInFromHome } from '../support/browser.ts'
-import { sqlClient } from '../support/clients.ts'
+import { signedInClient, sqlClient } from '../support/clients.ts'
 import { storageKeys } from '../../src/shared/constants.ts'
 
 // Seeded ids (supabase/seed.sql).
@@ -299,15 +299,63 @@ describe('the rep\'s phone', () => {
     await page.getByRole('link', { name: 'Back to my next lead' }).tap()
     await leadHeading().waitFor()
 
-    // A manager gives the lead on screen to someone else: realtime cannot tell rep1 (RLS hides the row now).
+    // The lead on screen goes to someone else: rep1 hears it live (a notice row; the lead itself is no longer theirs to see).
     const onScreenId = await page.locator('[data-lead-id]').getAttribute('data-lead-id')
     const onScreenName = await leadHeading().textContent()
     expect(onScreenId).toBe(shownId)
     await sql.query('update public.leads set assigned_to = $1, assigned_at = now() where id = $2', [rep2, onScreenId])
-    await expect.poll(() => page.getByTestId('queue-notice').textContent(), { timeout: 25_000 })
-      .toBe(`${onScreenName} is no longer in your queue: reassigned or closed by someone else.`)
+    await expect.poll(() => page.getByTestId('queue-notice').textContent(), { timeout: 5_000 })
+      .toBe(`${onScreenName} was reassigned to someone else.`)
     await expect.poll(() => page.locator('[data-lead-id]').getAttribute('data-lead-id')).not.toBe(onScreenId)
   })
+
+  it('moves on within seconds when a manager reassigns the lead on screen, on the next-lead and the lead page', async () => {
+    const grace = await assignNewLead('Grace Hopper', 100, 'Call before noon.')
+    const linus = await assignNewLead('Linus Pauling', 100, 'Any time.')
+    const manager = await signedInClient('manager@demo.pronto.test')
+    const reassign = async (id: string) => {
+      const { error } = await manager.rpc('reassign_lead', { lead_id: id, to_member_id: rep2, reason: 'Speaks the customer\'s language' })
+      expect(error).toBeNull()
+    }
+    const notice = page.getByTestId('queue-notice')
+    const cachedIds = () => page.evaluate(userId => new Promise<string[]>((resolve, reject) => {
+      const open = indexedDB.open('pronto')
+      open.onerror = () => reject(open.error)
+      open.onsuccess = () => {
+        const read = open.result.transaction('snapshots').objectStore('snapshots').get(userId)
+        read.onsuccess = () => resolve((read.result as { leads: Array<{ lead: { id: string } }> }).leads.map(entry => entry.lead.id))
+        read.onerror = () => reject(read.error)
+      }
+    }), rep1)
+    try {
+      await signInAsRep1()
+      await waitForLead('Grace Hopper')
+      await expect.poll(cachedIds).toContain(grace.id)
+      // Let the realtime subscription settle before the database changes.
+      await page.waitForTimeout(1000)
+
+      await reassign(grace.id)
+      await expect.poll(() => notice.textContent(), { timeout: 5_000 }).toBe('Grace Hopper was reassigned to someone else.')
+      await waitForLead('Linus Pauling')
+      expect(await cachedIds()).not.toContain(grace.id)
+      await expectNoSeriousViolations(page, 'lead taken away')
+      await page.getByRole('button', { name: 'Dismiss notice' }).tap()
+      expect(await notice.textContent()).toBe('')
+
+      // On the lead's own page: back to the next lead, told why; the notice then clears itself.
+      await page.goto(`/lead/${linus.id}`)
+      await waitForLead('Linus Pauling')
+      await page.waitForTimeout(1000)
+      await reassign(linus.id)
+      await page.waitForURL(url => url.pathname === '/', { timeout: 5_000 })
+      await expect.poll(() => notice.textContent(), { timeout: 5_000 }).toBe('Linus Pauling was reassigned to someone else.')
+      await expect.poll(() => notice.textContent(), { timeout: 12_000 }).toBe('')
+    }
+    finally {
+      await sql.query('update public.leads set assigned_to = $1 where id = any($2) and assigned_to = $3', [rep2, [grace.id, linus.id], rep1])
+      await manager.auth.signOut()
+    }
+  }, 60_000)
 
   it('changes availability through the outbox, also with no signal', async () => {
     await signInAsRep1()

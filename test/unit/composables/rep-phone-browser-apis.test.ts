@@ -74,13 +74,14 @@ describe('live leads', () => {
     const onChange = vi.fn()
     const onResubscribed = vi.fn()
     const stop = followAssignedLeads('rep-1', {
-      subscribe: (memberId, changed, status) => {
+      subscribe: (memberId, handlers, status) => {
         expect(memberId).toBe('rep-1')
-        send = changed
+        send = handlers.onChange
         report = status!
         return unsubscribe
       },
       onChange,
+      onTakenAway: vi.fn(),
       onResubscribed,
     })
     report('SUBSCRIBED')

@@ -7,7 +7,7 @@ import * as appSync from '@/offline/app-sync'
 import type { ActiveCall, QueueSnapshot } from '@/offline/queue-cache'
 import { useAvailabilityStore } from '@/stores/availability'
 import { useOutboxStore } from '@/stores/outbox'
-import { useQueueStore } from '@/stores/queue'
+import { noticeMs, useQueueStore } from '@/stores/queue'
 import { useSessionStore } from '@/stores/session'
 import type * as OutboxModule from '@/offline/outbox'
 import { memoryOutbox } from '../offline/memory-outbox.ts'
@@ -27,7 +27,6 @@ vi.mock('@/api/leads', () => ({
   fetchLead: vi.fn(),
   fetchLeadHistory: vi.fn(async () => ({ events: [], dispositions: [] })),
   fetchLeadSources: vi.fn(async () => [{ id: 'src', name: 'Website', channel: 'web_form' }]),
-  isAssignedTo: vi.fn(async () => true),
 }))
 vi.mock('@/offline/queue-cache', () => ({
   saveSnapshot: vi.fn(async (snapshot: { userId: string }) => void state.snapshots.set(snapshot.userId, snapshot)),
@@ -211,18 +210,83 @@ describe('queue store', () => {
     expect(queue.notice).toBe('')
   })
 
-  it('checks whether the lead on screen is still the rep\'s, and refreshes when it is not', async () => {
+  it('moves on at once when the lead on screen is taken away, forgets it on the phone and says so for a while', async () => {
     serverHas([warm, cold], warm)
     const queue = useQueueStore()
     await queue.load()
-    leads.isAssignedTo.mockResolvedValueOnce(true)
-    await queue.checkShownStillMine()
-    expect(leads.fetchNextLead).toHaveBeenCalledTimes(1)
-    serverHas([cold], cold)
-    leads.isAssignedTo.mockResolvedValueOnce(false)
-    await queue.checkShownStillMine()
+    vi.useFakeTimers()
+    queue.onLeadTakenAway({ leadId: 'warm', reason: 'reassigned', at: minutes(0) })
     expect(queue.shown?.lead.id).toBe('cold')
-    expect(queue.notice).toContain('warm is no longer in your queue')
+    expect(queue.snapshot?.leads.map(entry => entry.lead.id)).toEqual(['cold'])
+    await vi.advanceTimersByTimeAsync(0)
+    expect((state.snapshots.get(me) as QueueSnapshot).leads.map(entry => entry.lead.id)).toEqual(['cold'])
+    expect(queue.notice).toBe('warm was reassigned to someone else.')
+    expect(queue.takenAway.has('warm')).toBe(true)
+
+    // The server's answer follows.
+    serverHas([cold], cold)
+    await vi.advanceTimersByTimeAsync(400)
+    expect(leads.fetchNextLead).toHaveBeenCalledTimes(2)
+    expect(queue.shown?.lead.id).toBe('cold')
+    expect(queue.notice).toBe('warm was reassigned to someone else.')
+    await vi.advanceTimersByTimeAsync(noticeMs)
+    expect(queue.notice).toBe('')
+  })
+
+  it('drops a lead taken away deeper in the queue, and counts several taken in a row', async () => {
+    const third = lead('third', { tier: 'COLD', score: 10 })
+    serverHas([warm, cold, third], warm)
+    const queue = useQueueStore()
+    await queue.load()
+    vi.useFakeTimers()
+    queue.onLeadTakenAway({ leadId: 'cold', reason: 'escalated', at: minutes(0) })
+    expect(queue.shown?.lead.id).toBe('warm')
+    expect(queue.waitingCount).toBe(1)
+    expect(queue.notice).toBe('cold went to the team\'s fallback queue: it waited too long for a call.')
+    queue.onLeadTakenAway({ leadId: 'third', reason: 'unassigned', at: minutes(0) })
+    expect(queue.notice).toBe('2 leads are no longer yours: reassigned or moved to the team\'s queue.')
+    expect(queue.waitingCount).toBe(0)
+    queue.dismissNotice()
+    expect(queue.notice).toBe('')
+    // A lead the phone never held is still worth a word.
+    queue.onLeadTakenAway({ leadId: 'unknown', reason: 'unassigned', at: minutes(0) })
+    expect(queue.notice).toBe('A lead went back to the team pool.')
+  })
+
+  it('keeps the lead on screen during a call on it, and tells the rep', async () => {
+    serverHas([warm, cold], warm)
+    const queue = useQueueStore()
+    await queue.load()
+    await queue.startContact(warm, 'phone')
+    vi.useFakeTimers()
+    queue.onLeadTakenAway({ leadId: 'warm', reason: 'reassigned', at: minutes(0) })
+    expect(queue.shown?.lead.id).toBe('warm')
+    expect(queue.sheet?.lead.id).toBe('warm')
+    expect(queue.notice).toBe('warm was reassigned to someone else.')
+  })
+
+  it('does not let an answer asked for before the notice bring the lead back, until it is given back', async () => {
+    serverHas([warm, cold], warm)
+    const queue = useQueueStore()
+    await queue.load()
+    let answer!: (next: LeadRow | null) => void
+    leads.fetchNextLead.mockImplementationOnce(() => new Promise((resolve) => {
+      answer = resolve
+    }))
+    const refreshing = queue.refresh()
+    await Promise.resolve()
+    queue.onLeadTakenAway({ leadId: 'warm', reason: 'reassigned', at: minutes(0) })
+    answer(warm)
+    await refreshing
+    expect(queue.snapshot?.leads.map(entry => entry.lead.id)).toEqual(['cold'])
+    expect(queue.shown?.lead.id).toBe('cold')
+
+    // A manager gives it back: it is the rep's again.
+    queue.onLiveChange({ type: 'UPDATE', lead: { ...warm }, old: { id: 'warm' } })
+    expect(queue.takenAway.has('warm')).toBe(false)
+    await queue.refresh()
+    expect(queue.snapshot?.leads.map(entry => entry.lead.id)).toEqual(['warm', 'cold'])
+    queue.$reset() // the change's debounced refresh must not reach the next test
   })
 
   it('reopens the sheet after a restart in the middle of a call', async () => {
