@@ -173,6 +173,102 @@ describe('sync_dispositions', () => {
     })
   })
 
+  it('counts only unanswered calls since the lead was last reached toward max_attempts', async () => {
+    const target = await assignedLead({ created_at: new Date('2026-11-16T13:00:00Z') })
+    // Monday to Wednesday, New York office hours: a talk, a callback booked, then missed calls.
+    const item = (outcome: string, at: string, fields: Row = {}) => ({ id: randomUUID(), lead_id: target.id, outcome, occurred_at: at, ...fields })
+    const missedAt = '2026-11-16T18:00:00Z'
+    const results = await sync(rep, [
+      item('connected', '2026-11-16T14:00:00Z'),
+      item('callback', '2026-11-16T15:00:00Z', { callback_at: '2026-11-16T17:00:00Z' }),
+      item('no_answer', missedAt),
+    ])
+    expect(results.map(result => result.status)).toEqual(['applied', 'applied', 'applied'])
+    // One missed call after a conversation is the first of a new run, not the third attempt.
+    expect(await lead(target.id)).toMatchObject({
+      status: 'contacted', attempt_count: 3, callback_at: null,
+      next_attempt_at: addBusinessMinutes(newYork, new Date(missedAt), 240),
+    })
+
+    await sync(rep, [item('voicemail', '2026-11-17T15:00:00Z')])
+    expect(await lead(target.id)).toMatchObject({
+      status: 'contacted', next_attempt_at: addBusinessMinutes(newYork, new Date('2026-11-17T15:00:00Z'), 1440),
+    })
+    await sync(rep, [item('no_answer', '2026-11-18T15:00:00Z')])
+    expect(await lead(target.id)).toMatchObject({ status: 'nurture', attempt_count: 5, next_attempt_at: null })
+    const { rows } = await sql.query(
+      `select details->'unanswered_in_a_row' as n from public.lead_events where lead_id = $1 and type = 'disposition' order by occurred_at`, [target.id])
+    expect(rows.map(row => row.n)).toEqual([null, null, 1, 2, 3])
+  })
+
+  it('does not give up on a lead with a callback arranged when that call is missed', async () => {
+    const target = await assignedLead()
+    const item = (at: string) => ({ id: randomUUID(), lead_id: target.id, outcome: 'no_answer', occurred_at: at })
+    await sync(rep, [item('2026-11-16T15:00:00Z'), item('2026-11-17T15:00:00Z')])
+    // The rep books a callback on their own lead by hand; the third miss is that callback.
+    await asUser(sql, rep, s => s.query(`update public.leads set callback_at = '2026-11-18T15:00:00Z' where id = $1`, [target.id]), { commit: true })
+    await sync(rep, [item('2026-11-18T15:00:00Z')])
+    expect(await lead(target.id)).toMatchObject({
+      status: 'attempting', attempt_count: 3, callback_at: null,
+      next_attempt_at: addBusinessMinutes(newYork, new Date('2026-11-18T15:00:00Z'), 1440),
+    })
+  })
+
+  it('recognizes a replay that spells the lead id in upper case', async () => {
+    const target = await assignedLead()
+    const item = { id: randomUUID(), lead_id: target.id as string, outcome: 'connected', occurred_at: new Date().toISOString() }
+    expect((await sync(rep, [item]))[0].status).toBe('applied')
+    expect(await sync(rep, [{ ...item, id: item.id.toUpperCase(), lead_id: item.lead_id.toUpperCase() }]))
+      .toEqual([{ id: item.id.toUpperCase(), status: 'duplicate', error: null }])
+    expect(await lead(target.id)).toMatchObject({ attempt_count: 1 })
+  })
+
+  it('keeps an older outcome synced after a newer one without undoing the newer', async () => {
+    const target = await assignedLead()
+    const callbackAt = new Date(Date.now() + 86_400_000)
+    const newer = { id: randomUUID(), lead_id: target.id, outcome: 'callback', callback_at: callbackAt.toISOString(), occurred_at: new Date(Date.now() - 60_000).toISOString() }
+    // Logged an hour earlier on another phone that synced late.
+    const older = { id: randomUUID(), lead_id: target.id, outcome: 'no_answer', occurred_at: new Date(Date.now() - 3_600_000).toISOString() }
+    await sync(rep, [newer])
+    expect(await sync(rep, [older])).toEqual([{ id: older.id, status: 'applied', error: null }])
+    expect(await lead(target.id)).toMatchObject({
+      status: 'contacted', callback_at: callbackAt, next_attempt_at: null, attempt_count: 2, first_contact_at: new Date(older.occurred_at),
+    })
+    expect(await count('dispositions', [target.id])).toBe(2)
+    const { rows } = await sql.query(
+      `select details from public.lead_events where lead_id = $1 and type = 'disposition' and details->>'disposition_id' = $2`, [target.id, older.id])
+    expect(rows).toEqual([{ details: { disposition_id: older.id, outcome: 'no_answer', channel: 'phone', attempt: 2, lead_unchanged: 'older_than_latest_outcome' } }])
+  })
+
+  it('keeps an outcome logged offline for a lead reassigned before the sync, leaving the lead to its new owner', async () => {
+    const target = await assignedLead({ sla_state: 'running', sla_due_at: new Date(Date.now() + 3_600_000) })
+    const calledAt = new Date(Date.now() - 120_000).toISOString()
+    const newOwner = org.reps[1].id
+    await asUser(sql, org.manager.id, s => s.query('select public.reassign_lead($1, $2, $3)', [target.id, newOwner, 'rep away']), { commit: true })
+    const item = { id: randomUUID(), lead_id: target.id, outcome: 'meeting_booked', occurred_at: calledAt, notes: 'Demo Tuesday' }
+    expect(await sync(rep, [item])).toEqual([{ id: item.id, status: 'applied', error: null }])
+    // The call happened: stored, evented, counted, and it stopped the SLA clock in time...
+    expect(await lead(target.id)).toMatchObject({
+      assigned_to: newOwner, status: 'assigned', attempt_count: 1, first_contact_at: new Date(calledAt), sla_state: 'met',
+    })
+    const { rows: stored } = await sql.query('select rep_id, outcome, notes from public.dispositions where id = $1', [item.id])
+    expect(stored).toEqual([{ rep_id: rep, outcome: 'meeting_booked', notes: 'Demo Tuesday' }])
+    const { rows: events } = await sql.query(
+      `select actor_id, details from public.lead_events where lead_id = $1 and type = 'disposition'`, [target.id])
+    expect(events).toEqual([{ actor_id: rep, details: { disposition_id: item.id, outcome: 'meeting_booked', channel: 'phone', attempt: 1, lead_unchanged: 'reassigned_away' } }])
+    // ...and a replay is a duplicate like any other.
+    expect(await sync(rep, [item])).toEqual([{ id: item.id, status: 'duplicate', error: null }])
+  })
+
+  it('still refuses an outcome for a lead the rep never had', async () => {
+    const theirs = await createLead(sql, org, { assigned_to: org.reps[1].id, status: 'assigned' })
+    // Moved between others: no ownership event names the rep.
+    await asUser(sql, org.manager.id, s => s.query('select public.reassign_lead($1, $2)', [theirs.id, org.manager.id]), { commit: true })
+    const item = { id: randomUUID(), lead_id: theirs.id, outcome: 'connected', occurred_at: new Date().toISOString() }
+    expect(await sync(rep, [item])).toEqual([{ id: item.id, status: 'rejected', error: 'lead_id: the lead is not assigned to you' }])
+    expect(await count('dispositions', [theirs.id])).toBe(0)
+  })
+
   it('marks the SLA breached when the first attempt came after the due time', async () => {
     const due = new Date(Date.now() - 10 * 60_000)
     const target = await assignedLead({ sla_state: 'running', sla_due_at: due })
