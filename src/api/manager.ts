@@ -1,8 +1,8 @@
 // The manager's board and metrics: typed calls to the RPCs of
 // supabase/migrations/20261125000200_manager_board.sql and 20261125000300_manager_metrics.sql,
 // and the live changes that tell the board to look again.
-import { FunctionsHttpError } from '@supabase/supabase-js'
-import { ApiError, errorKind, unwrap } from './errors'
+import { unwrap } from './errors'
+import { invokeFunction } from './functions'
 import type { LiveStatus } from './live'
 import type { MemberRole } from './member'
 import { supabase } from './supabase'
@@ -144,22 +144,9 @@ export function fetchMetrics(period: MetricsPeriod, dimension: MetricsDimension)
   return unwrap<ManagerMetrics>(supabase.rpc('manager_metrics', { period, dimension }))
 }
 
-
-/** The error an edge function answered (`{"error": {"code", "message"}}`), as an ApiError. */
-async function functionError(error: Error): Promise<ApiError> {
-  if (!(error instanceof FunctionsHttpError))
-    return new ApiError('network', error.message, 0, '', { cause: error })
-  const response = error.context as Response
-  const body = await response.json().catch(() => null) as { error?: { code?: string, message?: string } } | null
-  return new ApiError(errorKind(response.status), body?.error?.message ?? error.message, response.status, body?.error?.code ?? '', { cause: error })
-}
-
 /** Asks the lead's owner to act on it now: a 'nudged' event and a push to the owner's devices. */
-export async function nudgeLeadOwner(leadId: string, message: string | null = null): Promise<NudgeResult> {
-  const { data, error } = await supabase.functions.invoke<NudgeResult>('manager-nudge', { body: { lead_id: leadId, message } })
-  if (error)
-    throw await functionError(error)
-  return data!
+export function nudgeLeadOwner(leadId: string, message: string | null = null): Promise<NudgeResult> {
+  return invokeFunction<NudgeResult>('manager-nudge', { lead_id: leadId, message })
 }
 
 /** What the reassign-lead function answers: the new owner, and how their phone was told ('not_needed': unchanged, or the caller took it over). */
@@ -174,11 +161,8 @@ export interface ReassignResult {
  * event. Through the reassign-lead function, which calls reassign_lead() as the caller and then
  * buzzes the new owner's phone.
  */
-export async function reassignLead(leadId: string, toMemberId: string, reason: string): Promise<ReassignResult> {
-  const { data, error } = await supabase.functions.invoke<ReassignResult>('reassign-lead', { body: { lead_id: leadId, to_member_id: toMemberId, reason } })
-  if (error)
-    throw await functionError(error)
-  return data!
+export function reassignLead(leadId: string, toMemberId: string, reason: string): Promise<ReassignResult> {
+  return invokeFunction<ReassignResult>('reassign-lead', { lead_id: leadId, to_member_id: toMemberId, reason })
 }
 
 /**

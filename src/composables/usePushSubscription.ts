@@ -1,10 +1,16 @@
-import { onMounted, readonly, ref } from 'vue'
-import { registerPushSubscription, removePushSubscription } from '@/api/push'
-import type { DeviceSubscription } from '@/api/push'
+import { onMounted, readonly, ref, watch } from 'vue'
+import { ApiError } from '@/api/errors'
+import {
+  fetchWarmAlerts,
+  isPushSubscriptionStored,
+  registerPushSubscription,
+  removePushSubscription,
+  saveWarmAlerts,
+  sendTestPush,
+} from '@/api/push'
+import type { DeviceSubscription, TestPushDelivery } from '@/api/push'
 import { wantsIosInstallHint } from '@/composables/useIosInstallHint'
 import type { BrowserFacts } from '@/composables/useIosInstallHint'
-import { leadNotification } from '@/shared/lead-notification'
-import { testPushPayload } from '../../supabase/functions/_shared/push/payload'
 
 /**
  * Where this device stands with hot-lead alerts:
@@ -24,6 +30,7 @@ export type PushFailureReason =
   | 'no-service-worker'
   | 'not-saved'
   | 'unavailable'
+  | 'test-not-delivered'
 
 /** Turning alerts on failed; `message` says why, for the rep, and what to do. */
 export class PushSetupError extends Error {
@@ -51,9 +58,17 @@ export interface PushEnvironment {
 export interface PushServer {
   register: (subscription: DeviceSubscription, label: string | null) => Promise<void>
   remove: (endpoint: string) => Promise<unknown>
+  isStored: (endpoint: string) => Promise<boolean>
+  /** The server sends the test notification to this device through its push service. */
+  sendTest: (endpoint: string) => Promise<TestPushDelivery[]>
 }
 
-export const pushServer: PushServer = { register: registerPushSubscription, remove: removePushSubscription }
+export const pushServer: PushServer = {
+  register: registerPushSubscription,
+  remove: removePushSubscription,
+  isStored: isPushSubscriptionStored,
+  sendTest: sendTestPush,
+}
 
 // How long to wait for the service worker before saying it is missing (dev server, blocked worker).
 const serviceWorkerWaitMs = 10_000
@@ -132,8 +147,9 @@ export function toDeviceSubscription(subscription: PushSubscription): DeviceSubs
 }
 
 /**
- * Where this device stands. A subscription the browser still holds is stored again, so a server
- * that lost it (deleted after a failed send, a reset database) hears of this device again.
+ * Where this device stands. A subscription the browser still holds is stored again when the
+ * server lost it (deleted after a failed send, a reset database), so it hears of this device
+ * again; a read tells, so opening the app writes nothing when all is in order.
  */
 export async function readPushState(env: PushEnvironment, server: PushServer): Promise<PushState> {
   const unavailable = pushUnavailable(env)
@@ -145,7 +161,9 @@ export async function readPushState(env: PushEnvironment, server: PushServer): P
   const subscription = await currentSubscription(registration, base64UrlToBytes(env.vapidPublicKey!))
   if (!subscription || env.notification!.permission !== 'granted')
     return 'off'
-  await server.register(toDeviceSubscription(subscription), deviceLabel(env.facts.userAgent)).catch(() => {})
+  const stored = await server.isStored(subscription.endpoint).catch(() => false)
+  if (!stored)
+    await server.register(toDeviceSubscription(subscription), deviceLabel(env.facts.userAgent)).catch(() => {})
   return 'on'
 }
 
@@ -227,10 +245,44 @@ export async function disablePush(env: PushEnvironment, server: PushServer): Pro
   return removed
 }
 
-/** Shows the test notification through the service worker, built exactly as a pushed alert is. */
-export async function showTestNotification(env: PushEnvironment, now: Date): Promise<void> {
-  const { title, options } = leadNotification(testPushPayload(now), now)
-  await (await registrationOf(env)).showNotification(title, options)
+/** Why the test did not reach this device, in the rep's words, from what its push service said. */
+export function testPushFailure(delivery: TestPushDelivery | undefined): PushSetupError {
+  if (!delivery)
+    return new PushSetupError('test-not-delivered', 'The server does not know this phone. Turn alerts off and on again.')
+  const status = delivery.status == null ? '' : ` (status ${delivery.status})`
+  switch (delivery.outcome) {
+    case 'gone':
+      return new PushSetupError('test-not-delivered', `This phone's push service says its subscription no longer exists${status}. Turn alerts off and on again.`)
+    case 'retry':
+      return new PushSetupError('test-not-delivered', `This phone's push service is busy${status}. Try the test again in a minute.`)
+    default:
+      return new PushSetupError('test-not-delivered', `This phone's push service refused the test${status}: ${delivery.error ?? 'no reason given'}.`)
+  }
+}
+
+/**
+ * Has the server send the test notification to this device through its push service, the way a
+ * lead alert travels (no local shortcut: a notification shown by the page itself would prove
+ * nothing about the server's keys, the push service or the subscription). Resolves once the push
+ * service accepted it; throws a PushSetupError saying why not otherwise.
+ */
+export async function sendTestThroughServer(env: PushEnvironment, server: PushServer): Promise<void> {
+  const subscription = await (await registrationOf(env)).pushManager.getSubscription()
+  if (!subscription)
+    throw new PushSetupError('test-not-delivered', 'Alerts are not on for this phone. Turn them on first.')
+  let deliveries: TestPushDelivery[]
+  try {
+    deliveries = await server.sendTest(subscription.endpoint)
+  }
+  catch (error) {
+    // The function's refusals carry a code and a sentence for the rep ('not_subscribed', 'push_not_configured').
+    if (error instanceof ApiError && error.code !== '')
+      throw new PushSetupError('test-not-delivered', error.message, { cause: error })
+    throw new PushSetupError('test-not-delivered', 'Pronto could not be reached to send the test. Check your connection and try again.', { cause: error })
+  }
+  const mine = deliveries.find(delivery => delivery.outcome === 'sent') ?? deliveries[0]
+  if (mine?.outcome !== 'sent')
+    throw testPushFailure(mine)
 }
 
 /** The real browser, read when called (never at import, so this module loads anywhere). */
@@ -309,6 +361,58 @@ export function usePushSubscription(env: () => PushEnvironment = browserPushEnvi
       await disablePush(env(), server)
       state.value = await readPushState(env(), server)
     }),
-    sendTest: () => run(() => showTestNotification(env(), new Date())),
+    /** The server sends a test through this phone's push service; `error` says why it did not arrive. */
+    sendTest: () => run(() => sendTestThroughServer(env(), server)),
   }
+}
+
+/** Reading and saving the WARM-lead alerts choice (src/api/push.ts, a fake in tests). */
+export interface WarmAlertsServer {
+  read: (memberId: string) => Promise<boolean>
+  save: (memberId: string, on: boolean) => Promise<void>
+}
+
+export const warmAlertsServer: WarmAlertsServer = { read: fetchWarmAlerts, save: saveWarmAlerts }
+
+/**
+ * The signed-in member's choice of alerts for WARM leads too (HOT leads always alert).
+ * @returns `warm` (null until read or when it cannot be), `saving`, `error` and `setWarm(on)`,
+ * which shows the choice at once and puts it back if the server does not take it.
+ */
+export function useWarmAlerts(memberId: () => string | null, server: WarmAlertsServer = warmAlertsServer) {
+  const warm = ref<boolean | null>(null)
+  const saving = ref(false)
+  const error = ref('')
+
+  watch(memberId, async (id) => {
+    warm.value = null
+    error.value = ''
+    if (id === null)
+      return
+    const value = await server.read(id).catch(() => null)
+    if (memberId() === id)
+      warm.value = value
+  }, { immediate: true })
+
+  async function setWarm(on: boolean): Promise<void> {
+    const id = memberId()
+    if (id === null || saving.value)
+      return
+    const before = warm.value
+    warm.value = on
+    saving.value = true
+    error.value = ''
+    try {
+      await server.save(id, on)
+    }
+    catch {
+      warm.value = before
+      error.value = 'Your choice about warm leads was not saved. Check your connection and try again.'
+    }
+    finally {
+      saving.value = false
+    }
+  }
+
+  return { warm: readonly(warm), saving: readonly(saving), error: readonly(error), setWarm }
 }

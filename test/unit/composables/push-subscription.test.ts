@@ -1,5 +1,7 @@
 import webpush from 'web-push'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '@/api/errors'
+import type { TestPushDelivery } from '@/api/push'
 import {
   base64UrlToBytes,
   deviceLabel,
@@ -8,13 +10,21 @@ import {
   PushSetupError,
   pushUnavailable,
   readPushState,
-  showTestNotification,
+  sendTestThroughServer,
   subscribeFailure,
+  useWarmAlerts,
 } from '@/composables/usePushSubscription'
-import type { PushEnvironment, PushRegistration, PushServer } from '@/composables/usePushSubscription'
+import type { PushEnvironment, PushRegistration, PushServer, WarmAlertsServer } from '@/composables/usePushSubscription'
 
 // The real server calls need the app's Supabase client; these tests pass fakes instead.
-vi.mock('@/api/push', () => ({ registerPushSubscription: vi.fn(), removePushSubscription: vi.fn() }))
+vi.mock('@/api/push', () => ({
+  registerPushSubscription: vi.fn(),
+  removePushSubscription: vi.fn(),
+  isPushSubscriptionStored: vi.fn(),
+  sendTestPush: vi.fn(),
+  fetchWarmAlerts: vi.fn(),
+  saveWarmAlerts: vi.fn(),
+}))
 
 const { publicKey: vapidKey } = webpush.generateVAPIDKeys()
 const { publicKey: otherKey } = webpush.generateVAPIDKeys()
@@ -74,7 +84,13 @@ function fakeServer(overrides: Partial<PushServer> = {}) {
   return {
     register: vi.fn(overrides.register ?? (async () => {})),
     remove: vi.fn(overrides.remove ?? (async () => true)),
+    isStored: vi.fn(overrides.isStored ?? (async () => true)),
+    sendTest: vi.fn(overrides.sendTest ?? (async () => [delivery('sent', 201)])),
   }
+}
+
+function delivery(outcome: TestPushDelivery['outcome'], status: number | null, error: string | null = null): TestPushDelivery {
+  return { subscription_id: 'sub-1', device: 'Android · Chrome', outcome, status, retry_after_ms: null, error }
 }
 
 afterEach(() => {
@@ -216,12 +232,22 @@ describe('disablePush', () => {
 })
 
 describe('readPushState', () => {
-  it('reads blocked, off and on; an existing subscription is stored again so the server knows it', async () => {
+  it('reads blocked, off and on; a subscription the server lost is stored again so the server knows it', async () => {
     expect(await readPushState(fakeBrowser({ permission: 'denied' }).env, fakeServer())).toBe('blocked')
     expect(await readPushState(fakeBrowser({ permission: 'granted' }).env, fakeServer())).toBe('off')
-    const server = fakeServer()
+    const server = fakeServer({ isStored: async () => false })
     expect(await readPushState(fakeBrowser({ permission: 'granted', existing: fakeSubscription(vapidKey) }).env, server)).toBe('on')
+    expect(server.isStored).toHaveBeenCalledWith('https://push.example.test/send/abc')
     expect(server.register).toHaveBeenCalledTimes(1)
+  })
+
+  it('writes nothing when the server already has the subscription (every opening of the app reads the state)', async () => {
+    const server = fakeServer()
+    const { env } = fakeBrowser({ permission: 'granted', existing: fakeSubscription(vapidKey) })
+    expect(await readPushState(env, server)).toBe('on')
+    expect(await readPushState(env, server)).toBe('on')
+    expect(server.isStored).toHaveBeenCalledTimes(2)
+    expect(server.register).not.toHaveBeenCalled()
   })
 
   it('counts a subscription made with another key as off', async () => {
@@ -231,14 +257,73 @@ describe('readPushState', () => {
   })
 })
 
-describe('showTestNotification', () => {
-  it('shows the test alert through the service worker registration, built like a pushed one', async () => {
-    const { env, registration } = fakeBrowser({ permission: 'granted' })
-    await showTestNotification(env, new Date('2026-03-02T14:00:00Z'))
-    expect(registration.showNotification).toHaveBeenCalledWith('Pronto notifications are on', expect.objectContaining({
-      tag: 'pronto-test',
-      requireInteraction: false,
-      data: { leadId: null, phone: null },
-    }))
+describe('sendTestThroughServer', () => {
+  const subscribed = () => fakeBrowser({ permission: 'granted', existing: fakeSubscription(vapidKey) }).env
+
+  it('asks the server to push the test to this device, and resolves once its push service accepted it', async () => {
+    const server = fakeServer()
+    await sendTestThroughServer(subscribed(), server)
+    expect(server.sendTest).toHaveBeenCalledWith('https://push.example.test/send/abc')
+  })
+
+  it('says what the push service answered when the test did not go through', async () => {
+    const said = (answer: TestPushDelivery[]) => sendTestThroughServer(subscribed(), fakeServer({ sendTest: async () => answer })).catch((error: Error) => error.message)
+    expect(await said([delivery('gone', 410)])).toBe('This phone\'s push service says its subscription no longer exists (status 410). Turn alerts off and on again.')
+    expect(await said([delivery('retry', 429)])).toBe('This phone\'s push service is busy (status 429). Try the test again in a minute.')
+    expect(await said([delivery('failed', 403, 'Received unexpected response code 403')])).toBe('This phone\'s push service refused the test (status 403): Received unexpected response code 403.')
+    expect(await said([])).toBe('The server does not know this phone. Turn alerts off and on again.')
+  })
+
+  it('passes the server\'s own refusal on, and tells a network failure apart', async () => {
+    const refused = fakeServer({ sendTest: async () => { throw new ApiError('server', 'The server has no push (VAPID) keys configured, so it cannot send alerts yet.', 503, 'push_not_configured') } })
+    await expect(sendTestThroughServer(subscribed(), refused)).rejects.toThrow('no push (VAPID) keys configured')
+    const offline = fakeServer({ sendTest: async () => { throw new ApiError('network', 'Failed to fetch', 0, '') } })
+    await expect(sendTestThroughServer(subscribed(), offline)).rejects.toMatchObject({ reason: 'test-not-delivered', message: expect.stringContaining('could not be reached') })
+  })
+
+  it('asks to turn alerts on first when this browser holds no subscription', async () => {
+    const server = fakeServer()
+    await expect(sendTestThroughServer(fakeBrowser({ permission: 'granted' }).env, server)).rejects.toThrow('Alerts are not on for this phone')
+    expect(server.sendTest).not.toHaveBeenCalled()
+  })
+})
+
+describe('useWarmAlerts', () => {
+  function fakeWarmServer(stored: boolean, save: WarmAlertsServer['save'] = async () => {}) {
+    return { read: vi.fn(async () => stored), save: vi.fn(save) }
+  }
+  const settled = () => new Promise(resolve => setTimeout(resolve, 0))
+
+  it('reads the member\'s choice and saves a change', async () => {
+    const server = fakeWarmServer(false)
+    const { warm, setWarm } = useWarmAlerts(() => 'rep-1', server)
+    expect(warm.value).toBeNull()
+    await settled()
+    expect(server.read).toHaveBeenCalledWith('rep-1')
+    expect(warm.value).toBe(false)
+    await setWarm(true)
+    expect(server.save).toHaveBeenCalledWith('rep-1', true)
+    expect(warm.value).toBe(true)
+  })
+
+  it('puts the choice back and says so when the server does not take it', async () => {
+    const { warm, error, setWarm } = useWarmAlerts(() => 'rep-1', fakeWarmServer(true, async () => { throw new Error('offline') }))
+    await settled()
+    const saving = setWarm(false)
+    // Shown at once, before the server answers.
+    expect(warm.value).toBe(false)
+    await saving
+    expect(warm.value).toBe(true)
+    expect(error.value).toContain('not saved')
+  })
+
+  it('offers nothing without a signed-in member', async () => {
+    const server = fakeWarmServer(true)
+    const { warm, setWarm } = useWarmAlerts(() => null, server)
+    await settled()
+    await setWarm(true)
+    expect(warm.value).toBeNull()
+    expect(server.read).not.toHaveBeenCalled()
+    expect(server.save).not.toHaveBeenCalled()
   })
 })
