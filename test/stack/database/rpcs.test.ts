@@ -181,6 +181,25 @@ describe('what the tables refuse whoever asks', () => {
     expect((await sql.query('select count(*)::int as n from public.lead_events where lead_id = $1', [target.id])).rows[0].n).toBe(0)
   })
 
+  it('refuses TRUNCATE of lead_events, directly or through its leads, even for the owner', async () => {
+    const target = await createLead(sql, org)
+    await sql.query(`insert into public.lead_events (lead_id, org_id, type) values ($1, $2, 'created')`, [target.id, org.orgId])
+    for (const statement of ['truncate public.lead_events', 'truncate public.leads cascade']) {
+      // In a transaction, so a TRUNCATE that went through would be rolled back, not kept.
+      await sql.query('begin')
+      try {
+        const error = await failure(sql.query(statement)) as Error | undefined
+        expect(error, `${statement} went through`).toBeInstanceOf(Error)
+        expect(sqlState(error)).toBe('42501')
+        expect(error.message).toMatch(/lead_events is append-only: TRUNCATE refused/)
+      }
+      finally {
+        await sql.query('rollback')
+      }
+    }
+    expect((await sql.query('select count(*)::int as n from public.lead_events where lead_id = $1', [target.id])).rows[0].n).toBe(1)
+  })
+
   it('lets members edit their profile but only admins what decides access and routing', async () => {
     const rep = org.reps[0].id
     const update = (userId: string, set: string) => asUser(sql, userId, s => s.query(`update public.members set ${set} where id = $1`, [rep]))
