@@ -5,7 +5,9 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import type { LeadPushPayload } from '../../supabase/functions/_shared/push/payload.ts'
 import { describeViolations, launchBrowser, newPhoneContext, seriousViolations, signInFromHome } from '../support/browser.ts'
-import { sqlClient } from '../support/clients.ts'
+import { serviceClient, sqlClient } from '../support/clients.ts'
+import { startPushServiceDouble } from '../support/push-service-double.ts'
+import type { PushServiceDouble } from '../support/push-service-double.ts'
 
 const rep1 = '30000000-0000-4000-8000-000000000011'
 const demoOrg = '10000000-0000-4000-8000-000000000001'
@@ -44,6 +46,35 @@ function interceptTelLinks(): void {
   }, true)
 }
 
+/**
+ * Stands in for the browser's push service, which headless Chromium cannot reach: subscribe()
+ * answers `device` (a push-double device, so the server's pushes to it are really sent, checked
+ * and decrypted), getSubscription() returns it until unsubscribe(), across reloads.
+ */
+function fakePushService(device: { endpoint: string, p256dh: string, auth: string }): void {
+  const storageKey = 'test:fake-push-subscription'
+  const subscription = (serverKey: string) => ({
+    endpoint: device.endpoint,
+    expirationTime: null,
+    options: { userVisibleOnly: true, applicationServerKey: Uint8Array.from(atob(serverKey), c => c.charCodeAt(0)).buffer },
+    getKey: () => null,
+    toJSON: () => ({ endpoint: device.endpoint, expirationTime: null, keys: { p256dh: device.p256dh, auth: device.auth } }),
+    unsubscribe: async () => {
+      localStorage.removeItem(storageKey)
+      return true
+    },
+  })
+  PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+    const key = new Uint8Array(options!.applicationServerKey as ArrayBuffer)
+    localStorage.setItem(storageKey, btoa(String.fromCharCode(...key)))
+    return subscription(localStorage.getItem(storageKey)!) as unknown as PushSubscription
+  }
+  PushManager.prototype.getSubscription = async function () {
+    const key = localStorage.getItem(storageKey)
+    return (key === null ? null : subscription(key)) as unknown as PushSubscription | null
+  }
+}
+
 function shownNotifications(page: Page): Promise<ShownNotification[]> {
   return page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready
@@ -75,6 +106,7 @@ describe('hot-lead alerts on the rep\'s phone', () => {
   })
   afterAll(async () => {
     await sql?.query('delete from public.leads where id = $1', [leadId])
+    await sql?.query('update public.members set push_warm = false where id = $1', [rep1])
     await sql?.query('delete from public.push_subscriptions where member_id = $1', [rep1])
     await sql?.end()
     await browser?.close()
@@ -134,6 +166,57 @@ describe('hot-lead alerts on the rep\'s phone', () => {
     expect(await card().getByRole('alert').textContent()).toContain('Notifications are blocked for Pronto')
     // Nothing offered that cannot work: the browser no longer asks once blocked.
     expect(await card().getByRole('button', { name: 'Enable' }).count()).toBe(0)
+  })
+
+  describe('with a push service the server can reach (faked at the browser\'s edge)', () => {
+    let double: PushServiceDouble
+
+    beforeAll(async () => {
+      double = await startPushServiceDouble({ ca: inject('pushDoubleCa') })
+    })
+    afterAll(async () => {
+      await double?.close()
+    })
+
+    const storedEndpoints = async () => {
+      const { data, error } = await serviceClient().from('push_subscriptions').select('endpoint').eq('member_id', rep1)
+      expect(error).toBeNull()
+      return data!.map(row => row.endpoint)
+    }
+
+    it('turns alerts on, keeps the WARM choice, tests through the server, and forgets the phone on sign-out', async () => {
+      const device = double.createDevice({ applicationServerKey: inject('stack').vapidPublicKey })
+      await context.addInitScript(fakePushService, device.subscription)
+      await context.grantPermissions(['notifications'], { origin: appUrl })
+      await signInAsRep1()
+      await card().getByRole('button', { name: 'Enable' }).tap()
+      await card().getByRole('heading', { name: /Hot-lead alerts are on/ }).waitFor()
+      await expect.poll(storedEndpoints).toEqual([device.subscription.endpoint])
+
+      const warm = card().getByRole('switch', { name: 'Also alert me for warm leads' })
+      await expect.poll(() => warm.isEnabled()).toBe(true)
+      expect(await warm.isChecked()).toBe(false)
+      expect((await card().locator('label.push-card__toggle').boundingBox())!.height).toBeGreaterThanOrEqual(48)
+      await warm.tap()
+      const warmStored = async () => (await sql.query('select push_warm from public.members where id = $1', [rep1])).rows[0].push_warm
+      await expect.poll(warmStored).toBe(true)
+      const violations = await seriousViolations(page)
+      expect(violations, describeViolations(violations)).toEqual([])
+
+      // The test goes out through the server and this phone's push service.
+      await card().getByRole('button', { name: 'Send a test' }).tap()
+      await card().getByRole('status').getByText('Test sent').waitFor()
+      const [push] = double.receivedBy(device)
+      expect(push).toMatchObject({ status: 201, rejection: null, payload: expect.objectContaining({ kind: 'test', leadId: null }) })
+
+      // After a reload the choice is read back from the server.
+      await page.reload()
+      await expect.poll(() => card().getByRole('switch', { name: 'Also alert me for warm leads' }).isChecked()).toBe(true)
+
+      await page.getByRole('button', { name: 'Sign out' }).tap()
+      await page.waitForURL('**/sign-in')
+      await expect.poll(storedEndpoints).toEqual([])
+    })
   })
 
   describe('with the service worker in control', () => {
@@ -260,6 +343,31 @@ describe('hot-lead alerts on the rep\'s phone', () => {
       await page.waitForURL(`**/lead/${leadId}`)
       await page.locator('#lead-title').getByText('Ines Duarte').waitFor()
       expect(await page.evaluate(() => (window as unknown as { dialed: string[] }).dialed)).toEqual([])
+
+      // Open on an alert that could call: the lead opens, and nothing dials or is recorded.
+      await page.goto('/')
+      await page.getByTestId('signed-in-email').waitFor()
+      const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
+      expect(await deliverPush(JSON.stringify({
+        kind: 'hot_lead',
+        leadId,
+        name: 'Ines Duarte',
+        company: 'Atlântico Tiles',
+        tier: 'HOT',
+        source: 'Website demo form',
+        waitingSince: new Date().toISOString(),
+        phone: '+351912345678',
+      } satisfies LeadPushPayload), forLead, lead => lead?.actions.length === 2)).toMatchObject({ title: 'Hot lead: Ines Duarte' })
+      await tapNotification(`lead-${leadId}`, 'open')
+      await page.waitForURL(`**/lead/${leadId}`)
+      await page.locator('#lead-title').getByText('Ines Duarte').waitFor()
+      expect(new URL(page.url()).search).toBe('')
+      expect(await page.getByRole('dialog', { name: 'How did it go with Ines Duarte?' }).count()).toBe(0)
+      expect(await page.evaluate(() => (window as unknown as { dialed: string[] }).dialed)).toEqual([])
+      expect((await sql.query(
+        `select count(*)::int as n from public.lead_events where lead_id = $1 and type = 'contact_attempted' and occurred_at >= $2`,
+        [leadId, started],
+      )).rows[0].n).toBe(0)
     })
   })
 })
