@@ -41,7 +41,10 @@ export async function createClockedLead(sql: pg.ClientBase, org: OrgFixture, lea
   })
 }
 
-/** supabase-js signed in as a fixture or demo user, untyped (src/types/database.ts has no RPCs yet). */
+/**
+ * supabase-js signed in as a fixture or demo user, untyped: the manager RPCs answer jsonb, which
+ * src/types/database.ts types as Json, so the tests read their fields without the generated types.
+ */
 export async function clientFor(email: string): Promise<SupabaseClient> {
   return await signedInClient(email) as unknown as SupabaseClient
 }
