@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import lighthouse from 'lighthouse'
 import type { Result } from 'lighthouse'
 import { chromium } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { freePort } from '../../../supabase/local/stack.ts'
 import { chromiumArgs, chromiumPath } from '../../support/browser.ts'
 import { percentile } from '../stats.ts'
@@ -18,6 +22,8 @@ export interface LighthouseFigures {
   benchmarkIndex: number
   /** Performance audits that did not pass, with what Lighthouse says they cost. */
   shortfalls: string[]
+  /** Where the page ended up (the app redirects a signed-out visitor to /sign-in). */
+  finalUrl: string
 }
 
 const runTimeoutMs = 120_000
@@ -46,6 +52,41 @@ function figures(lhr: Result): LighthouseFigures {
     speedIndexMs: Math.round(metric('speed-index')),
     benchmarkIndex: Math.round(lhr.environment.benchmarkIndex),
     shortfalls: shortfalls(lhr),
+    finalUrl: lhr.finalDisplayedUrl,
+  }
+}
+
+export interface LighthouseOptions {
+  /**
+   * Runs in the browser's own profile before Lighthouse (e.g. puts a session in localStorage);
+   * Lighthouse then keeps the site's storage instead of clearing it. It must not load the app
+   * itself, or its service worker and caches would make the measured load a warm one.
+   */
+  prepare?: (context: BrowserContext) => Promise<void>
+}
+
+/** Runs `audit` against Chromium listening on `port`, in a fresh profile; prepared first when asked. */
+async function withChromium<T>(port: number, options: LighthouseOptions, audit: () => Promise<T>): Promise<T> {
+  const launch = { executablePath: chromiumPath, args: [...chromiumArgs, `--remote-debugging-port=${port}`], headless: true }
+  if (!options.prepare) {
+    const browser = await chromium.launch(launch)
+    try {
+      return await audit()
+    }
+    finally {
+      await browser.close()
+    }
+  }
+  // A persistent context is the profile Lighthouse's tab opens in, so what prepare stores is there.
+  const profile = await mkdtemp(path.join(tmpdir(), 'pronto-lighthouse-'))
+  const context = await chromium.launchPersistentContext(profile, launch)
+  try {
+    await options.prepare(context)
+    return await audit()
+  }
+  finally {
+    await context.close()
+    await rm(profile, { recursive: true, force: true })
   }
 }
 
@@ -53,33 +94,31 @@ function figures(lhr: Result): LighthouseFigures {
  * One Lighthouse performance run with its default mobile settings (phone screen, simulated slow 4G
  * and 4x slower CPU) in a fresh Debian Chromium that Lighthouse reaches on its debugging port.
  */
-export async function lighthouseOnce(url: string): Promise<LighthouseFigures> {
+export async function lighthouseOnce(url: string, options: LighthouseOptions = {}): Promise<LighthouseFigures> {
   const port = await freePort()
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [...chromiumArgs, `--remote-debugging-port=${port}`],
-    headless: true,
-  })
-  try {
+  return withChromium(port, options, async () => {
     const result = await withTimeout(
-      lighthouse(url, { port, logLevel: 'error', onlyCategories: ['performance'], formFactor: 'mobile' }),
+      lighthouse(url, {
+        port,
+        logLevel: 'error',
+        onlyCategories: ['performance'],
+        formFactor: 'mobile',
+        disableStorageReset: options.prepare !== undefined,
+      }),
       runTimeoutMs,
       `Lighthouse on ${url}`,
     )
     if (!result)
       throw new Error(`Lighthouse returned no result for ${url}`)
     return figures(result.lhr)
-  }
-  finally {
-    await browser.close()
-  }
+  })
 }
 
 /** Lighthouse `runs` times; the run with the median score, since single runs wobble by a few points. */
-export async function lighthouseMedian(url: string, runs: number): Promise<LighthouseFigures> {
+export async function lighthouseMedian(url: string, runs: number, options: LighthouseOptions = {}): Promise<LighthouseFigures> {
   const results: LighthouseFigures[] = []
   for (let i = 0; i < runs; i++) {
-    const result = await lighthouseOnce(url)
+    const result = await lighthouseOnce(url, options)
     console.error(`  Lighthouse run ${i + 1}: ${result.score} (benchmark index ${result.benchmarkIndex})`)
     results.push(result)
   }
