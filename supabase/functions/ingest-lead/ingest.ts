@@ -2,6 +2,7 @@
 // events, the assignment with its SLA clock, the acknowledgment and the alert plan. Either all of
 // it is committed or none of it.
 import { assignmentColumns, planAssignment, recordAssignment } from '../_shared/assignment/assign-lead.ts'
+import { findSlaPolicy, startSlaClock } from '../_shared/assignment/sla-clock.ts'
 import type { CommitAfter, Tx } from '../_shared/db/postgres.ts'
 import type { JsonValue, NormalizedLead } from '../_shared/domain/lead-input.ts'
 import type { StoredAnswer } from './idempotency.ts'
@@ -74,7 +75,7 @@ function scoreOf({ lead, source, now }: IngestInput): ScoredLead {
   return scoreNewLead(lead, { channel: source.channel, defaultTier: source.default_tier, now, rules: scoringRulesOf(source.scoring_rules) })
 }
 
-function ingestSpam(tx: Tx, input: IngestInput): Pending {
+async function ingestSpam(tx: Tx, input: IngestInput): Promise<Pending> {
   const { source, lead, now } = input
   const scored = scoreOf(input)
   const id = crypto.randomUUID()
@@ -85,8 +86,12 @@ function ingestSpam(tx: Tx, input: IngestInput): Pending {
       { type: 'spam_flagged', details: { reason: 'honeypot field filled' } },
     ]),
   ]
-  // Answered like any new lead, so a bot learns nothing.
-  return { answer: { status: 201, body: { lead_id: id, status: 'new', assigned_to: null, sla_due_at: null } }, writes, alerting: null }
+  // Answered like a real lead waiting in a fallback queue that has no owner, so a bot learns
+  // nothing: status new, nobody assigned (true: no member id is handed out for a lead nobody
+  // will work), and the SLA due time its policy gives now, as a real lead's answer has.
+  const policy = await findSlaPolicy(tx, { orgId: source.org_id, sourceId: source.id, tier: scored.tier })
+  const slaDueAt = policy === null ? null : startSlaClock(policy, now).deadlines.dueAt.toISOString()
+  return { answer: { status: 201, body: { lead_id: id, status: 'new', assigned_to: null, sla_due_at: slaDueAt } }, writes, alerting: null }
 }
 
 async function ingestDuplicate(tx: Tx, existing: ExistingLead, input: IngestInput, scored: ScoredLead): Promise<Pending> {
@@ -177,7 +182,7 @@ export async function ingest(tx: Tx, input: IngestInput, commitAfter: CommitAfte
       return { answer: stored, replayed: true, alert: null }
     }
   }
-  const pending = input.isSpam ? ingestSpam(tx, input) : await ingestLead(tx, input)
+  const pending = input.isSpam ? await ingestSpam(tx, input) : await ingestLead(tx, input)
   const saving = idempotency === null
     ? null
     : saveAnswer(tx, source.id, idempotency.key, pending.answer, String(pending.answer.body.lead_id))

@@ -79,7 +79,9 @@ export async function authenticateSource(sql: Sql, key: string | null, post: Pos
   // The source's bucket first, then the address's: concurrent posts lock the counters in one order.
   const [row] = await sql<Array<LeadSource & { source_hits: number | null, ip_hits: number | null, replay_status: number | null, replay_body: Record<string, unknown> | null }>>`
     with source as (
-      select s.id, s.org_id, o.name as org_name, s.team_id, s.name, s.channel, s.allowed_origins, s.default_tier,
+      -- allowed_origins as JSON: postgres.js now and then hands a text[] back unparsed (a string)
+      -- on a pooled connection, and the origin check must never see that.
+      select s.id, s.org_id, o.name as org_name, s.team_id, s.name, s.channel, to_jsonb(s.allowed_origins) as allowed_origins, s.default_tier,
              s.default_country, s.thank_you_url, s.ack_template, s.rate_limit_per_minute, s.ip_rate_limit_per_minute,
              o.scoring_rules
       from public.lead_sources s

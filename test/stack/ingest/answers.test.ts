@@ -160,11 +160,24 @@ describe('a new lead', () => {
     const response = await postLead({ name: 'Cheap Followers', email, _gotcha: 'http://spam.example' }, { key: org.sourceKey })
     expect(response.status).toBe(201)
     const answer = await response.json() as IngestAnswer
-    expect(answer).toEqual({ lead_id: expect.any(String), status: 'new', assigned_to: null, sla_due_at: null })
+    // The shape of a real lead's answer (waiting in an ownerless fallback queue): an SLA due time too.
+    expect(answer).toEqual({ lead_id: expect.any(String), status: 'new', assigned_to: null, sla_due_at: expect.any(String) })
+    expect(Date.parse(answer.sla_due_at!)).toBeGreaterThan(Date.now() - 60_000)
     expect(await leadRow(answer.lead_id)).toMatchObject({ is_spam: true, assigned_to: null, sla_state: 'none', dedupe_email: null, status: 'new' })
     expect((await eventsOf(sql, answer.lead_id)).map(event => event.type)).toEqual(['created', 'spam_flagged'])
     const { rowCount } = await sql.query('select 1 from public.outbound_messages where lead_id = $1', [answer.lead_id])
     expect(rowCount).toBe(0)
+  })
+
+  it('answers spam in the very shape of a real lead waiting in a fallback queue without an owner', async () => {
+    const idle = await createIngestOrg(sql, 'ownerless', { reps: 1 })
+    await sql.query(`update public.members set availability = 'off' where id = $1`, [idle.reps[0]!.id])
+    await sql.query('update public.teams set fallback_owner_id = null where id = $1', [idle.teamId])
+    const shape = (answer: Record<string, unknown>) => Object.entries(answer).map(([key, value]) => [key, value === null ? 'null' : typeof value])
+    const real = await (await postLead({ name: 'Rita Real', email: uniqueEmail('real') }, { key: idle.sourceKey })).json() as Record<string, unknown>
+    const spam = await (await postLead({ name: 'Rita Real', email: uniqueEmail('bot'), website_url_confirm: 'x' }, { key: idle.sourceKey })).json() as Record<string, unknown>
+    expect(real).toMatchObject({ status: 'new', assigned_to: null })
+    expect(shape(spam)).toEqual(shape(real))
   })
 
   it('accepts the demo web-form source key from the seed', async () => {
