@@ -16,7 +16,7 @@ import type { AppServer } from './app.ts'
 import { buildApp, serveBuiltApp, startDevServer } from './app.ts'
 import { defaultPorts, repoRoot, stateDir } from './config.ts'
 import { writeEnvLocal } from './env-file.ts'
-import { demoSourceKey, startLeadSimulator } from './lead-simulator.ts'
+import { demoSourceKey, parseSimulateOption, startLeadSimulator } from './lead-simulator.ts'
 import { log } from './log.ts'
 import { ensurePortFree, ensureWritableDir, StartupError } from './preflight.ts'
 import { startStack } from './stack.ts'
@@ -157,17 +157,6 @@ async function serve(mode: Mode, shutdown: Shutdown, simulatePerMinute: number |
   }
 }
 
-/** `--simulate <leads per minute>`, or null when not asked for. */
-function simulateOption(args: string[]): number | null {
-  const at = args.indexOf('--simulate')
-  if (at < 0)
-    return null
-  const rate = Number(args[at + 1])
-  if (!(rate > 0 && rate <= 6000))
-    throw new StartupError(`--simulate takes leads per minute (1-6000), e.g. --simulate 30`)
-  return rate
-}
-
 async function generateTypes(shutdown: Shutdown): Promise<void> {
   const dataRoot = await mkdtemp(path.join(tmpdir(), 'pronto-typegen-'))
   shutdown.add(() => rm(dataRoot, { recursive: true, force: true }))
@@ -198,7 +187,7 @@ async function main(): Promise<void> {
       await generateTypes(shutdown)
       await shutdown.exit()
     }
-    await serve(modes[command], shutdown, simulateOption(process.argv.slice(3)))
+    await serve(modes[command], shutdown, parseSimulateOption(process.argv.slice(3)))
     shutdown.ready()
   }
   catch (error) {

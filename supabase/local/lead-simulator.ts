@@ -4,6 +4,7 @@
  * demo (`npm start -- --simulate 30`). Some leads come back (same email) to show merging.
  */
 import { log } from './log.ts'
+import { StartupError } from './preflight.ts'
 
 /** The seeded demo web-form source's plain key (supabase/seed.sql stores only its sha256). */
 export const demoSourceKey = 'pronto-demo-web-form-key'
@@ -91,6 +92,19 @@ export function simulatedLead(random: () => number = Math.random): Record<string
   return lead
 }
 
+const MAX_PER_MINUTE = 6000
+
+/** `--simulate <leads per minute>` among the command's arguments, or null when not asked for. */
+export function parseSimulateOption(args: readonly string[]): number | null {
+  const at = args.indexOf('--simulate')
+  if (at < 0)
+    return null
+  const rate = Number(args[at + 1])
+  if (!(rate > 0 && rate <= MAX_PER_MINUTE))
+    throw new StartupError(`--simulate takes leads per minute (1-${MAX_PER_MINUTE}), e.g. --simulate 30`)
+  return rate
+}
+
 export interface SimulatorOptions {
   apiUrl: string
   /** Leads per minute. */
@@ -104,8 +118,8 @@ export interface LeadSimulator {
 
 /** Starts posting; every post is logged with its answer. Stop it before the stack. */
 export function startLeadSimulator(options: SimulatorOptions): LeadSimulator {
-  if (!(options.perMinute > 0 && options.perMinute <= 6000))
-    throw new Error(`--simulate takes leads per minute between 1 and 6000, not ${options.perMinute}`)
+  if (!(options.perMinute > 0 && options.perMinute <= MAX_PER_MINUTE))
+    throw new Error(`--simulate takes leads per minute between 1 and ${MAX_PER_MINUTE}, not ${options.perMinute}`)
   const url = `${options.apiUrl}/functions/v1/ingest-lead`
   const sent: Array<Record<string, string>> = []
   const inFlight = new Set<Promise<void>>()
