@@ -492,14 +492,64 @@ describe('the rep\'s phone', () => {
     })
   }
 
-  it('fits a 360px screen with 48px targets', async () => {
+  /** Every element `selector` finds (at least `atLeast` of them) is a target a thumb can hit: 48 px tall or more. */
+  async function expectTapTargets(selector: string, atLeast: number): Promise<void> {
+    const targets = await page.locator(selector).all()
+    expect(targets.length, selector).toBeGreaterThanOrEqual(atLeast)
+    for (const target of targets) {
+      const box = await target.boundingBox()
+      expect(box?.height, `${selector}: "${(await target.textContent())?.trim()}"`).toBeGreaterThanOrEqual(48)
+    }
+  }
+
+  it('fits a 360px screen with 48px targets, the disposition sheet, history and callbacks included', async () => {
+    // A callback tomorrow, so the queue lists one.
+    const later = await assignNewLead('Cal Later', 10, 'Call me tomorrow.')
+    await sql.query(`update public.leads set callback_at = now() + interval '1 day' where id = $1`, [later.id])
     await page.setViewportSize({ width: 360, height: 740 })
     await signInAsRep1()
     await leadHeading().waitFor()
+    await page.getByRole('link', { name: 'Cal Later' }).waitFor()
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
-    const targets = page.locator('.call-actions a, .call-actions button, .availability__choice, .account button')
-    expect(await targets.count()).toBeGreaterThan(4)
-    for (const box of await Promise.all((await targets.all()).map(target => target.boundingBox())))
-      expect(box!.height).toBeGreaterThanOrEqual(48)
+    await expectTapTargets('.call-actions a, .call-actions button', 2)
+    await expectTapTargets('.availability__choice', 3)
+    await expectTapTargets('.account button', 1)
+    await expectTapTargets('.history summary', 1)
+    await expectTapTargets('.queue-status li a', 1)
+
+    await page.getByRole('button', { name: 'Log outcome' }).tap()
+    const sheet = page.getByRole('dialog')
+    await sheet.waitFor()
+    await expectTapTargets('dialog .sheet__outcome', 4)
+    await expectTapTargets('dialog .sheet__actions button', 2)
+  })
+
+  it('shows a waiting update above the page, clear of the Call bar, on a 360px screen', async () => {
+    await page.setViewportSize({ width: 360, height: 740 })
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    // Opened again, the app is in the worker's hands, as on every visit after the first.
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    await page.reload()
+    await leadHeading().waitFor()
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+    // A new version of the app's worker, as a deploy brings: registered under another script URL,
+    // so the browser installs it beside the running one and it waits.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.register('/sw.js?next-version', { scope: '/' })
+    })
+    const prompt = page.getByText('A new version is ready.')
+    await prompt.waitFor({ timeout: 15_000 })
+
+    const callBar = await page.locator('.call-actions').boundingBox()
+    for (const name of ['Later', 'Reload']) {
+      const button = await page.getByRole('button', { name, exact: true }).boundingBox()
+      expect(button!.height).toBeGreaterThanOrEqual(48)
+      // Scrolled into view wherever it is, a prompt button never sits under the pinned Call bar.
+      const overlaps = button!.y < callBar!.y + callBar!.height && button!.y + button!.height > callBar!.y
+      expect(overlaps, `${name} under the Call bar`).toBe(false)
+    }
+    await page.getByRole('button', { name: 'Later', exact: true }).tap()
+    await prompt.waitFor({ state: 'detached' })
   })
 })
