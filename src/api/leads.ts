@@ -24,13 +24,23 @@ export function fetchQueueSummary(): Promise<QueueSummary> {
   return unwrap<QueueSummary>(supabase.rpc('queue_summary'))
 }
 
-/** Every open lead the member owns (ready or scheduled), so the queue can be worked offline. */
+/**
+ * The member's open leads (ready or scheduled), best first, so the queue can be worked offline.
+ * Past the limit, the leads kept are those next_lead() would pick first: its priority (tier,
+ * score, SLA due, age, re-engagement). PostgREST cannot order by next_lead()'s "due time only
+ * while the clock runs"; the phone sorts what it keeps by the exact rule (src/offline/queue.ts).
+ */
 export function fetchOpenLeads(memberId: string): Promise<LeadRow[]> {
   return unwrap<LeadRow[]>(supabase.from('leads').select(selectLead)
     .eq('assigned_to', memberId)
     .in('status', [...openStatuses])
     .eq('is_spam', false)
+    .order('tier')
+    .order('score', { ascending: false })
+    .order('sla_due_at', { nullsFirst: false })
     .order('created_at')
+    .order('reengaged_count', { ascending: false })
+    .order('id')
     .limit(200))
 }
 
