@@ -1,5 +1,6 @@
-import { onMounted, ref } from 'vue'
+import { computed, onMounted, ref } from 'vue'
 import { storageKeys } from '@/shared/constants'
+import { useRememberedFlag } from './useRememberedFlag'
 
 export interface BrowserFacts {
   userAgent: string
@@ -25,16 +26,10 @@ export function wantsIosInstallHint(facts: BrowserFacts): boolean {
 
 /** The iOS "Add to Home Screen" hint: whether to show it, and a way to put it away for good. */
 export function useIosInstallHint() {
-  const show = ref(false)
+  const dismissed = useRememberedFlag(storageKeys.iosInstallHintDismissed)
+  const wanted = ref(false)
   onMounted(() => {
-    let dismissed = false
-    try {
-      dismissed = localStorage.getItem(storageKeys.iosInstallHintDismissed) === '1'
-    }
-    catch {
-      // Storage blocked (private mode): show it, it can still be closed for this visit.
-    }
-    show.value = !dismissed && wantsIosInstallHint({
+    wanted.value = wantsIosInstallHint({
       userAgent: navigator.userAgent,
       maxTouchPoints: navigator.maxTouchPoints,
       standalone: (navigator as Navigator & { standalone?: boolean }).standalone,
@@ -42,15 +37,8 @@ export function useIosInstallHint() {
     })
   })
   return {
-    show,
-    dismiss() {
-      show.value = false
-      try {
-        localStorage.setItem(storageKeys.iosInstallHintDismissed, '1')
-      }
-      catch {
-        // Not remembered (storage blocked): it shows again on the next visit.
-      }
-    },
+    show: computed(() => wanted.value && !dismissed.value.value),
+    /** Not remembered when storage is blocked (private mode): it shows again on the next visit. */
+    dismiss: () => dismissed.set(true),
   }
 }
