@@ -492,6 +492,21 @@ describe('the rep\'s phone', () => {
     })
   }
 
+  it('opens a lead it could not open with no signal as soon as the signal is back', async () => {
+    await signInAsRep1()
+    await leadHeading().waitFor()
+    await context.setOffline(true)
+    await page.getByTestId('offline-banner').waitFor()
+    // Assigned while the phone had no signal: it is not saved on the phone.
+    const late = await assignNewLead('Otto Late', 40, 'Assigned while you were offline.')
+    await page.goto(`/lead/${late.id}`)
+    await page.getByText('This lead is not saved on this phone.').waitFor()
+
+    await context.setOffline(false)
+    await waitForLead('Otto Late')
+    expect(await page.getByText('Assigned while you were offline.').isVisible()).toBe(true)
+  })
+
   /** Every element `selector` finds (at least `atLeast` of them) is a target a thumb can hit: 48 px tall or more. */
   async function expectTapTargets(selector: string, atLeast: number): Promise<void> {
     const targets = await page.locator(selector).all()
