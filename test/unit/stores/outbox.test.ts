@@ -119,6 +119,7 @@ describe('outbox store', () => {
   describe('after network failures', () => {
     afterEach(() => {
       vi.unstubAllGlobals()
+      vi.restoreAllMocks()
     })
 
     it('tries again with growing delays while the phone says it is online, and stops once it goes through', async () => {
@@ -126,14 +127,15 @@ describe('outbox store', () => {
       vi.stubGlobal('navigator', { onLine: true })
       signIn('rep-1')
       const store = useOutboxStore()
+      // No jitter here: the delays are 5 s, then 10 s, then 20 s.
+      vi.spyOn(Math, 'random').mockReturnValue(1)
       flush.mockResolvedValue(report({ stopped: 'offline', remaining: 1 }))
       await store.sync()
-      // Delays double from 5 s (jittered down to half): retry n comes within 5·2^n s of the one before.
       await vi.advanceTimersByTimeAsync(5_000)
       expect(flush).toHaveBeenCalledTimes(2)
-      await vi.advanceTimersByTimeAsync(4_000)
+      await vi.advanceTimersByTimeAsync(9_999)
       expect(flush).toHaveBeenCalledTimes(2)
-      await vi.advanceTimersByTimeAsync(6_000)
+      await vi.advanceTimersByTimeAsync(1)
       expect(flush).toHaveBeenCalledTimes(3)
 
       flush.mockResolvedValue(report())
