@@ -224,6 +224,8 @@ describe('the rep\'s phone', () => {
     const name = await leadHeading().textContent()
     const leadId = await page.locator('[data-lead-id]').getAttribute('data-lead-id')
     await expect.poll(() => storedCount(page, 'snapshots')).toBe(1)
+    // The worker serves the app shell with no signal once it is active.
+    await page.evaluate(() => navigator.serviceWorker.ready)
 
     // The rep closed the app over an hour ago: the stored access token has expired.
     await page.evaluate((key) => {
@@ -495,6 +497,7 @@ describe('the rep\'s phone', () => {
   it('opens a lead it could not open with no signal as soon as the signal is back', async () => {
     await signInAsRep1()
     await leadHeading().waitFor()
+    await page.evaluate(() => navigator.serviceWorker.ready)
     await context.setOffline(true)
     await page.getByTestId('offline-banner').waitFor()
     // Assigned while the phone had no signal: it is not saved on the phone.

@@ -107,6 +107,8 @@ describe('signing in on a phone', () => {
       }
     }))
     await expect.poll(savedQueues).toBe(1)
+    // The worker serves the app shell with no signal once it is active.
+    await page.evaluate(() => navigator.serviceWorker.ready)
 
     await context.setOffline(true)
     await page.getByRole('button', { name: 'Sign out' }).tap()
