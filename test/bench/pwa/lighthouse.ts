@@ -20,7 +20,7 @@ export interface LighthouseFigures {
   speedIndexMs: number
   /** Lighthouse's measure of this machine's speed at the time; simulated throttling scales what it observes. */
   benchmarkIndex: number
-  /** Performance audits that did not pass, with what Lighthouse says they cost. */
+  /** Performance audits that did not pass, with what Lighthouse says they cost, and what is behind them. */
   shortfalls: string[]
   /** Where the page ended up (the app redirects a signed-out visitor to /sign-in). */
   finalUrl: string
@@ -34,6 +34,30 @@ function shortfalls(lhr: Result): string[] {
     .map(ref => lhr.audits[ref.id])
     .filter(audit => audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== 'informative')
     .map(audit => `${audit.id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`)
+}
+
+interface DetailItem {
+  node?: { snippet?: string, selector?: string }
+  score?: number
+  url?: string
+  scripting?: number
+  items?: DetailItem[]
+}
+
+function detailItems(lhr: Result, id: string): DetailItem[] {
+  return ((lhr.audits[id]?.details as { items?: DetailItem[] } | undefined)?.items) ?? []
+}
+
+/** What is behind the figures: the LCP element, what shifted, which scripts ran longest. */
+function culprits(lhr: Result): string[] {
+  const lcp = detailItems(lhr, 'largest-contentful-paint-element').flatMap(item => item.items ?? [item]).find(item => item.node)
+  const shifts = detailItems(lhr, 'layout-shifts').filter(item => item.node).slice(0, 3)
+  const scripts = detailItems(lhr, 'bootup-time').filter(item => item.url).slice(0, 3)
+  return [
+    ...(lcp?.node ? [`LCP element: ${lcp.node.snippet ?? lcp.node.selector}`] : []),
+    ...shifts.map(item => `layout shift ${item.score?.toFixed(3)}: ${item.node!.selector ?? item.node!.snippet}`),
+    ...scripts.map(item => `script ${Math.round(item.scripting ?? 0)} ms: ${item.url}`),
+  ]
 }
 
 function figures(lhr: Result): LighthouseFigures {
@@ -51,7 +75,7 @@ function figures(lhr: Result): LighthouseFigures {
     cumulativeLayoutShift: metric('cumulative-layout-shift'),
     speedIndexMs: Math.round(metric('speed-index')),
     benchmarkIndex: Math.round(lhr.environment.benchmarkIndex),
-    shortfalls: shortfalls(lhr),
+    shortfalls: [...shortfalls(lhr), ...culprits(lhr)],
     finalUrl: lhr.finalDisplayedUrl,
   }
 }
