@@ -9,7 +9,7 @@ import type { Tier } from '../domain/scoring.ts'
 import type { Tx } from '../db/postgres.ts'
 import type { SlaClock, SlaPolicyRow } from './sla-clock.ts'
 import { findSlaPolicy, startSlaClock } from './sla-clock.ts'
-import type { TeamRep } from './team-snapshot.ts'
+import type { AlertMember, TeamRep } from './team-snapshot.ts'
 import { loadTeamSnapshot } from './team-snapshot.ts'
 
 export interface AssignOptions {
@@ -37,12 +37,6 @@ export interface Assignment {
   rep: TeamRep | null
   /** Who to alert of the lead: the chosen rep, or the fallback queue's active owner. */
   alertMember: AlertMember | null
-}
-
-/** A member to push a lead alert to, with their preference for WARM alerts. */
-export interface AlertMember {
-  id: string
-  pushWarm: boolean
 }
 
 export interface LeadRow {

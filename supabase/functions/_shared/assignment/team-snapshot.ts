@@ -13,6 +13,12 @@ export interface TeamRep extends RepSnapshot {
   pushWarm: boolean
 }
 
+/** A member to push a lead alert to, with their preference for WARM alerts. */
+export interface AlertMember {
+  id: string
+  pushWarm: boolean
+}
+
 export interface TeamSnapshot {
   roundRobin: RoundRobinState
   reps: TeamRep[]
@@ -20,8 +26,8 @@ export interface TeamSnapshot {
   /** Company domain -> owner, for the lead's domain and its parents only. */
   accounts: Map<string, string>
   fallbackOwnerId: string | null
-  /** The fallback owner's push preference, to alert them of a HOT lead waiting in their queue; null without an active one. */
-  fallbackOwner: { id: string, pushWarm: boolean } | null
+  /** The fallback owner, to alert of a HOT lead waiting in their queue; null without an active one. */
+  fallbackOwner: AlertMember | null
 }
 
 interface RuleRow {
@@ -80,7 +86,7 @@ function toRep(row: RepRow): TeamRep {
   }
 }
 
-function fallbackOwnerOf(team: { fallback_owner_id: string | null, fallback_owner_push_warm: boolean | null } | undefined): TeamSnapshot['fallbackOwner'] {
+function fallbackOwnerOf(team: { fallback_owner_id: string | null, fallback_owner_push_warm: boolean | null } | undefined): AlertMember | null {
   if (!team || team.fallback_owner_id === null || team.fallback_owner_push_warm === null)
     return null
   return { id: team.fallback_owner_id, pushWarm: team.fallback_owner_push_warm }
