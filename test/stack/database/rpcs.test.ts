@@ -191,7 +191,7 @@ describe('what the tables refuse whoever asks', () => {
         const error = await failure(sql.query(statement)) as Error | undefined
         expect(error, `${statement} went through`).toBeInstanceOf(Error)
         expect(sqlState(error)).toBe('42501')
-        expect(error.message).toMatch(/lead_events is append-only: TRUNCATE refused/)
+        expect(error?.message).toMatch(/lead_events is append-only: TRUNCATE refused/)
       }
       finally {
         await sql.query('rollback')
