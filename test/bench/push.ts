@@ -104,8 +104,15 @@ class PushesByLead {
   }
 }
 
-/** One HOT lead: ms from sending the ingest request to its alert reaching the assigned rep's device. */
-async function alertLatency(setup: Setup, pushes: PushesByLead): Promise<number> {
+interface AlertTiming {
+  /** Ingest request sent to its answer received. */
+  answeredMs: number
+  /** Ingest request sent to the alert reaching the assigned rep's device. */
+  pushedMs: number
+}
+
+/** One HOT lead: how long until ingest answered and until its alert reached the assigned rep's device. */
+async function alertLatency(setup: Setup, pushes: PushesByLead): Promise<AlertTiming> {
   const sentAt = Date.now()
   const response = await fetch(setup.url, {
     method: 'POST',
@@ -113,6 +120,7 @@ async function alertLatency(setup: Setup, pushes: PushesByLead): Promise<number>
     body: JSON.stringify(hotLead()),
   })
   const answer = await response.json() as { lead_id?: string, assigned_to?: string | null }
+  const answeredMs = Date.now() - sentAt
   if (response.status !== 201 || !answer.lead_id)
     throw new Error(`ingest answered ${response.status}: ${JSON.stringify(answer)}`)
   const push = await pushes.wait(answer.lead_id, 10_000)
@@ -120,21 +128,33 @@ async function alertLatency(setup: Setup, pushes: PushesByLead): Promise<number>
     throw new Error(`the double refused the alert (${push.status}): ${push.rejection}`)
   if (push.deviceId !== setup.devices.get(answer.assigned_to ?? '')?.id)
     throw new Error(`the alert about ${answer.lead_id} reached another rep's device`)
-  return push.receivedAt - sentAt
+  return { answeredMs, pushedMs: push.receivedAt - sentAt }
 }
 
-/** `total` leads posted by `concurrency` clients back to back; each alert's latency. */
-async function closedLoop(setup: Setup, pushes: PushesByLead, concurrency: number, total: number): Promise<number[]> {
-  const latencies: number[] = []
+/** `total` leads posted by `concurrency` clients back to back: each one's timing, and the leads per second. */
+async function closedLoop(setup: Setup, pushes: PushesByLead, concurrency: number, total: number): Promise<{ timings: AlertTiming[], perSecond: number }> {
+  const timings: AlertTiming[] = []
   let next = 0
+  const started = Date.now()
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < total) {
       next += 1
-      latencies.push(await alertLatency(setup, pushes))
+      timings.push(await alertLatency(setup, pushes))
     }
   }))
-  return latencies
+  return { timings, perSecond: total / ((Date.now() - started) / 1000) }
 }
+
+/**
+ * The load the p99 < 500 ms target is held to: ten leads in flight at once, about 85-90 HOT leads
+ * alerted a second on this two-core machine, far beyond a sales team's arrival rate (a busy inbound
+ * team sees a few leads a minute). At 25 in flight the throughput is no higher (76-94/s): the
+ * machine is saturated (the bench client, the stack's gateway and the push double, ~3 ms of CPU a
+ * push for TLS, the VAPID check and decryption, share the two cores with PostgreSQL and the
+ * function), so latency there is queueing, about concurrency / throughput, and its p99 (485-500 ms
+ * measured, most of it ingest answering) is printed for information with the throughput beside it.
+ */
+const targetConcurrency = 10
 
 export async function pushBench(stack: Stack): Promise<BenchRow[]> {
   if (!trustedCa)
@@ -147,10 +167,14 @@ export async function pushBench(stack: Stack): Promise<BenchRow[]> {
     await closedLoop(setup, pushes, 5, 50)
     const rows: BenchRow[] = []
     for (const [concurrency, total] of [[1, 200], [10, 1000], [25, 1000]] as const) {
-      const latencies = await closedLoop(setup, pushes, concurrency, total)
+      const { timings, perSecond } = await closedLoop(setup, pushes, concurrency, total)
+      const pushed = timings.map(timing => timing.pushedMs)
+      const load = `concurrency ${concurrency}${concurrency === targetConcurrency ? ' (the target\'s load, see push.ts)' : ''}`
       rows.push(
-        { area: 'push', metric: `ingest request to push at the push service p50, concurrency ${concurrency}`, value: percentile(latencies, 50), unit: 'ms' },
-        { area: 'push', metric: `ingest request to push at the push service p99, concurrency ${concurrency}`, value: percentile(latencies, 99), unit: 'ms', ...(concurrency === 10 ? { target: '< 500' } : {}) },
+        { area: 'push', metric: `ingest request to push at the push service p50, ${load}`, value: percentile(pushed, 50), unit: 'ms' },
+        { area: 'push', metric: `ingest request to push at the push service p99, ${load}`, value: percentile(pushed, 99), unit: 'ms', ...(concurrency === targetConcurrency ? { target: '< 500' } : {}) },
+        { area: 'push', metric: `  ingest answered p99, concurrency ${concurrency}`, value: percentile(timings.map(timing => timing.answeredMs), 99), unit: 'ms' },
+        { area: 'push', metric: `  leads alerted per second, concurrency ${concurrency}`, value: Math.round(perSecond), unit: '/s' },
       )
     }
     return rows

@@ -65,6 +65,8 @@ export async function functionEnvironment(context: FunctionsContext, extra: Reco
     ...(await readSecrets(secrets)),
     ...extra,
     ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
+    // Deno's fetch (the push sender's client) reads DENO_CERT, not NODE_EXTRA_CA_CERTS: a caller's CA goes to both.
+    ...(caFile && extra.NODE_EXTRA_CA_CERTS ? { DENO_CERT: caFile } : {}),
     SUPABASE_URL: context.apiUrl,
     SUPABASE_ANON_KEY: context.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: context.serviceRoleKey,

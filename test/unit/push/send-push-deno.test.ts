@@ -30,9 +30,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-it('sends from Deno, which trusts the double through NODE_EXTRA_CA_CERTS', { timeout: 60_000 }, async () => {
+it('sends from Deno (with fetch), which trusts the double through DENO_CERT', { timeout: 60_000 }, async () => {
   const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:ops@pronto.test' }
   const phone = double.createDevice({ applicationServerKey: vapid.publicKey })
+  // Refusals too: fetch's answers must read as web-push's WebPushError does (status, Retry-After).
+  const busy = double.createDevice({ applicationServerKey: vapid.publicKey })
+  double.script(busy, [], { status: 429, retryAfter: '120' })
+  const gone = double.createDevice({ applicationServerKey: vapid.publicKey })
+  double.unsubscribe(gone)
   const payload: LeadPushPayload = {
     kind: 'hot_lead',
     leadId: crypto.randomUUID(),
@@ -47,8 +52,8 @@ it('sends from Deno, which trusts the double through NODE_EXTRA_CA_CERTS', { tim
   const script = path.join(dir, 'send.ts')
   await writeFile(script, [
     `import { sendLeadAlert, webPushDeps } from ${JSON.stringify(sendPushModule)}`,
-    'const { subscription, payload, vapid, slaDueAt } = JSON.parse(Deno.args[0])',
-    'const deliveries = await sendLeadAlert(webPushDeps, [subscription], payload, { vapid, slaDueAt, retry: { maxAttempts: 1 } })',
+    'const { subscriptions, payload, vapid, slaDueAt } = JSON.parse(Deno.args[0])',
+    'const deliveries = await sendLeadAlert(webPushDeps, subscriptions, payload, { vapid, slaDueAt, retry: { maxAttempts: 1 } })',
     'console.log(JSON.stringify(deliveries))',
   ].join('\n'))
   await writeFile(path.join(dir, 'import-map.json'), JSON.stringify(importMap))
@@ -57,14 +62,15 @@ it('sends from Deno, which trusts the double through NODE_EXTRA_CA_CERTS', { tim
   const { stdout } = await promisify(execFile)(
     path.join(repoRoot, 'node_modules/.bin/deno'),
     ['run', '--allow-env', '--allow-read', '--allow-sys', '--allow-net=127.0.0.1', '--import-map', path.join(dir, 'import-map.json'), script,
-      JSON.stringify({ subscription: phone.subscription, payload, vapid, slaDueAt })],
-    // Deno's node:https (which web-push uses) ignores DENO_CERT, --cert and --unsafely-ignore-certificate-errors;
-    // it honors NODE_EXTRA_CA_CERTS, which needs --allow-sys.
-    { cwd: repoRoot, env: { ...process.env, NODE_EXTRA_CA_CERTS: ca } },
+      JSON.stringify({ subscriptions: [phone.subscription, busy.subscription, gone.subscription], payload, vapid, slaDueAt })],
+    // Under Deno the sender uses fetch, which trusts DENO_CERT (node:https would need NODE_EXTRA_CA_CERTS).
+    { cwd: repoRoot, env: { ...process.env, DENO_CERT: ca } },
   )
 
-  const [delivery] = JSON.parse(stdout) as PushDelivery[]
+  const [delivery, throttled, unsubscribed] = JSON.parse(stdout) as PushDelivery[]
   expect(delivery).toMatchObject({ outcome: 'sent', statusCode: 201, attempts: 1, error: null })
+  expect(throttled).toMatchObject({ outcome: 'retry', statusCode: 429, retryAfterMs: 120_000 })
+  expect(unsubscribed).toMatchObject({ outcome: 'gone', statusCode: 410 })
   const [push] = double.receivedBy(phone)
   expect(push?.rejection).toBeNull()
   expect(push?.payload).toEqual(payload)

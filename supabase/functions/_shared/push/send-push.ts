@@ -52,8 +52,33 @@ export interface SendPushDeps {
   now: () => number
 }
 
+/**
+ * web-push's request (VAPID headers, aes128gcm body) sent with the runtime's fetch; a non-2xx
+ * answer rejects with a WebPushError, as sendNotification() does. Used under Deno, whose node:https
+ * client (what sendNotification uses) handles concurrent requests poorly: 25 pushes at once took
+ * 670-730 ms to a local push service where fetch took 140 ms (one at a time both ~8 ms).
+ */
+export async function sendNotificationWithFetch(subscription: WebPushSubscription, payload: string, options: RequestOptions): Promise<{ statusCode: number }> {
+  const details = webpush.generateRequestDetails(subscription, payload, options)
+  const response = await fetch(details.endpoint, {
+    method: details.method,
+    headers: details.headers as Record<string, string>,
+    body: details.body === null ? null : new Uint8Array(details.body),
+    ...(options.timeout ? { signal: AbortSignal.timeout(options.timeout) } : {}),
+  })
+  const body = await response.text()
+  if (response.ok)
+    return { statusCode: response.status }
+  throw new webpush.WebPushError('Received unexpected response code', response.status, Object.fromEntries(response.headers), body, details.endpoint)
+}
+
+const underDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined'
+
 export const webPushDeps: SendPushDeps = {
-  sendNotification: (subscription, payload, options) => webpush.sendNotification(subscription, payload, options),
+  // Node keeps web-push's own client (and its `agent` option, which tests use to trust the double).
+  sendNotification: underDeno
+    ? sendNotificationWithFetch
+    : (subscription, payload, options) => webpush.sendNotification(subscription, payload, options),
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
   now: () => Date.now(),
 }
@@ -83,6 +108,15 @@ const transientNetworkCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
 ])
 
+// Deno's fetch rejects with a TypeError whose message carries the cause; certificate and name
+// resolution faults are configuration, the rest (refused, reset, closed) may pass.
+function fetchConnectionTrouble(error: unknown): boolean {
+  if (!(error instanceof TypeError))
+    return false
+  const text = `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`
+  return /connection|refused|reset|closed|broken pipe|timed out/i.test(text) && !/certificate|dns|lookup|name or service/i.test(text)
+}
+
 // web-push rejects with a WebPushError (statusCode, headers) for HTTP answers, and with a plain
 // Error for bad input or for network trouble (system errors carry a `code`).
 function describeFailure(error: unknown): AttemptFailure & { transient: boolean } {
@@ -103,7 +137,11 @@ function describeFailure(error: unknown): AttemptFailure & { transient: boolean 
       transient: isRetryableStatus(e.statusCode),
     }
   }
-  const transient = (typeof e.code === 'string' && transientNetworkCodes.has(e.code)) || message === 'Socket timeout'
+  const name = typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : ''
+  const transient = (typeof e.code === 'string' && transientNetworkCodes.has(e.code))
+    || message === 'Socket timeout' // web-push's own timeout
+    || name === 'TimeoutError' // fetch's AbortSignal.timeout()
+    || fetchConnectionTrouble(error)
   const code = typeof e.code === 'string' ? ` (${e.code})` : ''
   return { statusCode: null, retryAfter: undefined, message: `${message}${code}`, transient }
 }
