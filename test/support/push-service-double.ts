@@ -54,8 +54,8 @@ export interface PushServiceDouble {
   /** For Node senders: an agent that trusts the double (pass it as web-push's `agent`). */
   agent: https.Agent
   /**
-   * Writes the CA to `<dir>/push-double-ca.pem` and returns the path. Deno's node:https (web-push)
-   * trusts it through NODE_EXTRA_CA_CERTS (needs --allow-sys); it ignores DENO_CERT.
+   * Writes the CA to `<dir>/push-double-ca.pem` and returns the path. Deno's fetch (the functions'
+   * push sender) trusts it through DENO_CERT; Deno's node:https through NODE_EXTRA_CA_CERTS.
    */
   writeCaCertificate: (dir: string) => Promise<string>
   createDevice: (options?: { applicationServerKey?: string }) => FakeDevice
@@ -106,7 +106,7 @@ export async function createPushDoubleCa(): Promise<PushDoubleCa> {
 
 /**
  * A CA written to `<dir>/push-double-ca.pem`, for processes that must trust the double from
- * their start: give them NODE_EXTRA_CA_CERTS=`file` (Deno's node:https honours it).
+ * their start: give them NODE_EXTRA_CA_CERTS=`file` (the local stack passes it on as DENO_CERT too).
  */
 export async function createPushDoubleCaFile(dir: string): Promise<{ ca: PushDoubleCa, file: string }> {
   const ca = await createPushDoubleCa()
