@@ -1,4 +1,12 @@
 // When to try a push again after 429/5xx. Pure.
+//
+// Only within one send, for at most maxTotalMs: a push service that asks for a longer wait
+// (Retry-After past the budget) gets a 'retry' outcome, recorded with retry_after_ms in the lead's
+// events, and no later resend of that alert. On purpose: every alert is about a lead on the SLA
+// ladder, and the ladder's next step (the reminder at its remind_at_pct, the breach, the
+// escalation) sends a fresh alert about it, to whoever is then responsible, with the TTL that
+// step warrants. A queued resend would race those, buzz about a lead that may have been called or
+// moved meanwhile, and need state of its own for little gain.
 
 export interface RetryPolicy {
   /** Attempts per subscription, the first one included. */
