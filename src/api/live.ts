@@ -12,9 +12,9 @@ export interface LeadChange {
 /** Why a lead left the member (public.member_lead_notices.reason). */
 export type TakenAwayReason = 'reassigned' | 'escalated' | 'unassigned'
 
-/** A lead that stopped being the member's without them acting on it. */
+/** Leads that stopped being the member's without them acting on it (one change may move many). */
 export interface LeadTakenAway {
-  leadId: string
+  leadIds: string[]
   reason: TakenAwayReason
   /** ISO time the move was written. */
   at: string
@@ -34,8 +34,9 @@ const reasons: readonly TakenAwayReason[] = ['reassigned', 'escalated', 'unassig
 /** The notice row as realtime delivers it; anything else is ignored. */
 export function toTakenAway(row: Record<string, unknown>): LeadTakenAway | null {
   const reason = reasons.find(known => known === row.reason)
-  return typeof row.lead_id === 'string' && reason && row.kind === 'taken_away'
-    ? { leadId: row.lead_id, reason, at: typeof row.created_at === 'string' ? row.created_at : new Date().toISOString() }
+  const leadIds = Array.isArray(row.lead_ids) ? row.lead_ids.filter((id): id is string => typeof id === 'string') : []
+  return leadIds.length > 0 && reason && row.kind === 'taken_away'
+    ? { leadIds, reason, at: typeof row.created_at === 'string' ? row.created_at : new Date().toISOString() }
     : null
 }
 

@@ -330,30 +330,36 @@ export const useQueueStore = defineStore('queue', () => {
   }
 
   /**
-   * A lead was taken away from the rep (announced live): it leaves the queue and the phone's
-   * copy at once, the screen moves on unless a call on it is under way, and the rep is told.
-   * The server's next lead follows (debounced).
+   * Leads were taken away from the rep (announced live): they leave the queue and the phone's
+   * copy at once, the screen moves on unless a call on its lead is under way, and the rep is
+   * told. The server's next lead follows (debounced).
    */
   function onLeadTakenAway(taken: LeadTakenAway): void {
-    const id = taken.leadId
-    const known = entryFor(id) ?? (shown.value?.lead.id === id ? shown.value : null) ?? (opened.value?.lead.id === id ? opened.value : null)
-    takenAway.value = new Map(takenAway.value).set(id, Date.now())
-    arrivals.value = arrivals.value.filter(arrival => arrival.id !== id)
-    if (snapshot.value && entryFor(id)) {
-      const kept: QueueSnapshot = { ...snapshot.value, leads: snapshot.value.leads.filter(entry => entry.lead.id !== id) }
-      if (kept.nextLeadId === id)
+    const ids = new Set(taken.leadIds)
+    const known = (id: string) => entryFor(id) ?? (shown.value?.lead.id === id ? shown.value : null) ?? (opened.value?.lead.id === id ? opened.value : null)
+    const told = taken.leadIds.filter(id => !handled.value.has(id))
+    const firstName = told.length === 1 ? known(told[0]) : null
+    const heardAt = Date.now()
+    const marked = new Map(takenAway.value)
+    for (const id of ids)
+      marked.set(id, heardAt)
+    takenAway.value = marked
+    arrivals.value = arrivals.value.filter(arrival => !ids.has(arrival.id))
+    if (snapshot.value?.leads.some(entry => ids.has(entry.lead.id))) {
+      const kept: QueueSnapshot = { ...snapshot.value, leads: snapshot.value.leads.filter(entry => !ids.has(entry.lead.id)) }
+      if (kept.nextLeadId && ids.has(kept.nextLeadId))
         kept.nextLeadId = null
       snapshot.value = kept
-      // Personal data of a lead no longer theirs: off the phone too, where storage allows.
+      // Personal data of leads no longer theirs: off the phone too, where storage allows.
       void saveSnapshot(kept).catch(() => {})
     }
-    if (shown.value?.lead.id === id && !locked())
+    if (shown.value && ids.has(shown.value.lead.id) && !locked())
       showLocalPick()
-    if (!handled.value.has(id)) {
-      const count = notice.value && takenAwayShown > 0 ? takenAwayShown + 1 : 1
+    if (told.length > 0) {
+      const count = (notice.value && takenAwayShown > 0 ? takenAwayShown : 0) + told.length
       say(count > 1
         ? `${count} leads are no longer yours: reassigned or moved to the team's queue.`
-        : `${known ? leadName(known.lead) : 'A lead'} ${takenAwayWords[taken.reason]}.`, count)
+        : `${firstName ? leadName(firstName.lead) : 'A lead'} ${takenAwayWords[taken.reason]}.`, count)
     }
     refreshSoon()
   }

@@ -543,7 +543,7 @@ export type Database = {
           created_at: string
           id: number
           kind: string
-          lead_id: string
+          lead_ids: string[]
           member_id: string
           org_id: string
           reason: string
@@ -552,7 +552,7 @@ export type Database = {
           created_at?: string
           id?: never
           kind?: string
-          lead_id: string
+          lead_ids: string[]
           member_id: string
           org_id: string
           reason: string
@@ -561,20 +561,12 @@ export type Database = {
           created_at?: string
           id?: never
           kind?: string
-          lead_id?: string
+          lead_ids?: string[]
           member_id?: string
           org_id?: string
           reason?: string
         }
-        Relationships: [
-          {
-            foreignKeyName: "member_lead_notices_org_id_fkey"
-            columns: ["org_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       members: {
         Row: {

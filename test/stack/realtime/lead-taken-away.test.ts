@@ -59,7 +59,7 @@ describe('a lead taken away from a rep', () => {
     const { error } = await manager.rpc('reassign_lead', { lead_id: reassigned.id as string, to_member_id: rep2.id, reason: 'customer asked' })
     expect(error).toBeNull()
     await mine.waitFor(1)
-    expect(mine.items[0]).toMatchObject({ member_id: rep1.id, org_id: org.orgId, lead_id: reassigned.id, kind: 'taken_away', reason: 'reassigned' })
+    expect(mine.items[0]).toMatchObject({ member_id: rep1.id, org_id: org.orgId, lead_ids: [reassigned.id], kind: 'taken_away', reason: 'reassigned' })
 
     // The SLA escalator's escalate step, as it writes it: to the fallback queue and its owner.
     await sql.query(`
@@ -68,7 +68,7 @@ describe('a lead taken away from a rep', () => {
       from unnest($1::uuid[], $2::uuid[]) as r (id, owner)
       where l.id = r.id`, [[escalated.id], [org.manager.id]])
     await mine.waitFor(2)
-    expect(mine.items[1]).toMatchObject({ member_id: rep1.id, lead_id: escalated.id, reason: 'escalated' })
+    expect(mine.items[1]).toMatchObject({ member_id: rep1.id, lead_ids: [escalated.id], reason: 'escalated' })
 
     // rep2 gained a lead (no notice), the outsider has nothing to do with it.
     await settle()
@@ -80,18 +80,49 @@ describe('a lead taken away from a rep', () => {
     const [rep1, rep2] = org.reps
     const lead = await createLead(sql, org, { status: 'assigned', assigned_to: rep1.id })
     const count = async (): Promise<number> => Number((await sql.query(
-      'select count(*) from public.member_lead_notices where lead_id = $1', [lead.id])).rows[0].count)
+      'select count(*) from public.member_lead_notices where $1 = any(lead_ids)', [lead.id])).rows[0].count)
 
     // Same owner written again, another column changed, a claim from the pool: no notice.
     await sql.query('update public.leads set assigned_to = assigned_to, score = 60 where id = $1', [lead.id])
     const pooled = await createLead(sql, org, { status: 'new' })
     await sql.query('update public.leads set assigned_to = $2 where id = $1', [pooled.id, rep2.id])
     expect(await count()).toBe(0)
-    expect((await sql.query('select count(*) from public.member_lead_notices where lead_id = $1', [pooled.id])).rows[0].count).toBe('0')
+    expect((await sql.query('select count(*) from public.member_lead_notices where $1 = any(lead_ids)', [pooled.id])).rows[0].count).toBe('0')
 
     await sql.query('update public.leads set assigned_to = null where id = $1', [lead.id])
-    const { rows } = await sql.query('select member_id, reason from public.member_lead_notices where lead_id = $1', [lead.id])
+    const { rows } = await sql.query('select member_id, reason from public.member_lead_notices where $1 = any(lead_ids)', [lead.id])
     expect(rows).toEqual([{ member_id: rep1.id, reason: 'unassigned' }])
+
+    // One statement over many leads, as the escalator writes: only the moved ones, each once, one row per member and reason.
+    const kept = await createLead(sql, org, { status: 'assigned', assigned_to: rep1.id })
+    const moved = await createLead(sql, org, { status: 'assigned', assigned_to: rep1.id })
+    const pooledAgain = await createLead(sql, org, { status: 'assigned', assigned_to: rep2.id })
+    await sql.query(`
+      update public.leads l set assigned_to = r.owner, updated_at = now()
+      from unnest($1::uuid[], $2::uuid[]) as r (id, owner) where l.id = r.id`,
+    [[kept.id, moved.id, pooledAgain.id], [rep1.id, rep2.id, null]])
+    const { rows: bulk } = await sql.query(
+      'select lead_ids, member_id, reason from public.member_lead_notices where lead_ids && $1 order by reason',
+      [[kept.id, moved.id, pooledAgain.id]])
+    expect(bulk).toEqual([
+      { lead_ids: [moved.id], member_id: rep1.id, reason: 'reassigned' },
+      { lead_ids: [pooledAgain.id], member_id: rep2.id, reason: 'unassigned' },
+    ])
+  })
+
+  it('lists a bulk move in a few rows of at most 100 leads', async () => {
+    const [rep1, rep2] = org.reps
+    const { rows: created } = await sql.query<{ id: string }>(`
+      insert into public.leads (org_id, team_id, full_name, email, status, assigned_to)
+      select $1, $2, 'Bulk ' || n, 'bulk-' || n || '-' || gen_random_uuid() || '@example.com', 'assigned', $3
+      from generate_series(1, 150) as n returning id`, [org.orgId, org.teamId, rep1.id])
+    const ids = created.map(row => row.id)
+    await sql.query('update public.leads set assigned_to = $2 where id = any($1)', [ids, rep2.id])
+    const { rows } = await sql.query<{ n: number, member_id: string }>(
+      'select cardinality(lead_ids) as n, member_id from public.member_lead_notices where lead_ids && $1::uuid[] order by n desc', [ids])
+    expect(rows).toEqual([{ n: 100, member_id: rep1.id }, { n: 50, member_id: rep1.id }])
+    const listed = (await sql.query<{ id: string }>('select unnest(lead_ids) as id from public.member_lead_notices where lead_ids && $1::uuid[]', [ids])).rows
+    expect(listed.map(row => row.id).sort()).toEqual([...ids].sort())
   })
 
   it('does not stand in the way of removing a member who owns leads', async () => {
@@ -106,23 +137,23 @@ describe('a lead taken away from a rep', () => {
     const lead = await createLead(sql, org, { status: 'assigned', assigned_to: rep1.id })
     await sql.query('update public.leads set assigned_to = $2 where id = $1', [lead.id, rep2.id])
 
-    const own = await (await signedInClient(rep1.email)).from('member_lead_notices').select('lead_id, reason').eq('lead_id', lead.id as string)
-    expect(own.data).toEqual([{ lead_id: lead.id, reason: 'reassigned' }])
-    const theirs = await (await signedInClient(rep2.email)).from('member_lead_notices').select('lead_id').eq('lead_id', lead.id as string)
+    const own = await (await signedInClient(rep1.email)).from('member_lead_notices').select('lead_ids, reason').contains('lead_ids', [lead.id as string])
+    expect(own.data).toEqual([{ lead_ids: [lead.id], reason: 'reassigned' }])
+    const theirs = await (await signedInClient(rep2.email)).from('member_lead_notices').select('lead_ids').contains('lead_ids', [lead.id as string])
     expect(theirs.data).toEqual([])
-    const managers = await (await signedInClient(org.manager.email)).from('member_lead_notices').select('lead_id').eq('lead_id', lead.id as string)
+    const managers = await (await signedInClient(org.manager.email)).from('member_lead_notices').select('lead_ids').contains('lead_ids', [lead.id as string])
     expect(managers.data).toEqual([])
     // Written by the trigger only.
     const forged = await (await signedInClient(rep2.email)).from('member_lead_notices')
-      .insert({ org_id: org.orgId, member_id: rep1.id, lead_id: lead.id as string, reason: 'reassigned' })
+      .insert({ org_id: org.orgId, member_id: rep1.id, lead_ids: [lead.id as string], reason: 'reassigned' })
     expect(forged.error?.code).toBe('42501')
   })
 
-  it('prunes notices older than a day, a bounded batch per owner-moving statement', async () => {
+  it('prunes notices older than a day, a bounded batch per statement that writes one', async () => {
     const [rep1, rep2] = org.reps
     await sql.query(`
-      insert into public.member_lead_notices (org_id, member_id, lead_id, reason, created_at)
-      select $1, $2, gen_random_uuid(), 'reassigned', now() - interval '2 days' - n * interval '1 second'
+      insert into public.member_lead_notices (org_id, member_id, lead_ids, reason, created_at)
+      select $1, $2, array[gen_random_uuid()], 'reassigned', now() - interval '2 days' - n * interval '1 second'
       from generate_series(1, 150) as n`, [org.orgId, rep1.id])
     const old = async (): Promise<number> => Number((await sql.query(
       `select count(*) from public.member_lead_notices where created_at < now() - interval '1 day'`)).rows[0].count)
@@ -136,6 +167,6 @@ describe('a lead taken away from a rep', () => {
     await sql.query('update public.leads set assigned_to = $2 where id = $1', [lead.id, rep1.id])
     expect(await old()).toBe(0)
     // The fresh notices stay.
-    expect((await sql.query('select count(*) from public.member_lead_notices where lead_id = $1', [lead.id])).rows[0].count).toBe('2')
+    expect((await sql.query('select count(*) from public.member_lead_notices where $1 = any(lead_ids)', [lead.id])).rows[0].count).toBe('2')
   })
 })

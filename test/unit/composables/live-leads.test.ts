@@ -28,7 +28,7 @@ const user = () => ({
   onResubscribed: vi.fn<LiveQueueHandlers['onResubscribed']>(),
 })
 
-const notice: LeadTakenAway = { leadId: 'l1', reason: 'reassigned', at: '2026-11-23T10:00:00.000Z' }
+const notice: LeadTakenAway = { leadIds: ['l1'], reason: 'reassigned', at: '2026-11-23T10:00:00.000Z' }
 
 describe('the shared live subscription', () => {
   beforeEach(() => vi.useFakeTimers())
@@ -81,10 +81,11 @@ describe('the shared live subscription', () => {
 
 describe('a taken-away notice from realtime', () => {
   it('is read from the row, and anything unexpected is ignored', () => {
-    const row = { id: 7, org_id: 'o', member_id: 'm', lead_id: 'l1', kind: 'taken_away', reason: 'escalated', created_at: '2026-11-23T10:00:00+00:00' }
-    expect(toTakenAway(row)).toEqual({ leadId: 'l1', reason: 'escalated', at: '2026-11-23T10:00:00+00:00' })
+    const row = { id: 7, org_id: 'o', member_id: 'm', lead_ids: ['l1', 'l2'], kind: 'taken_away', reason: 'escalated', created_at: '2026-11-23T10:00:00+00:00' }
+    expect(toTakenAway(row)).toEqual({ leadIds: ['l1', 'l2'], reason: 'escalated', at: '2026-11-23T10:00:00+00:00' })
     expect(toTakenAway({ ...row, reason: 'gone fishing' })).toBeNull()
     expect(toTakenAway({ ...row, kind: 'other' })).toBeNull()
-    expect(toTakenAway({ ...row, lead_id: null })).toBeNull()
+    expect(toTakenAway({ ...row, lead_ids: [] })).toBeNull()
+    expect(toTakenAway({ ...row, lead_ids: 'l1' })).toBeNull()
   })
 })
