@@ -56,6 +56,8 @@ export interface QueueSummary {
   capacity: number
   availability: MemberAvailability
   upcoming_callbacks: Array<{ lead_id: string, full_name: string | null, company: string | null, callback_at: string }>
+  /** The server's now() when it answered (ISO), for countdowns that do not trust the phone's clock. */
+  generated_at: string
 }
 
 /** One call outcome as sync_dispositions() takes it; `id` is generated on the device. (A type alias, so it is JSON.) */

@@ -27,13 +27,20 @@ export function formatCountdown(ms: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`
 }
 
+// Made once: toLocale*String with options builds a new formatter on every call, which made a
+// lead's history a long task on phones (one per line).
+let timeOfDay: Intl.DateTimeFormat | undefined
+let dayOfWeek: Intl.DateTimeFormat | undefined
+
 /** A time of day, with the weekday when it is not today: "14:30", "Tue 09:00". */
 export function formatWhen(iso: string, now = Date.now()): string {
   const date = new Date(iso)
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  return new Date(now).toDateString() === date.toDateString()
-    ? time
-    : `${date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`
+  timeOfDay ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+  const time = timeOfDay.format(date)
+  if (new Date(now).toDateString() === date.toDateString())
+    return time
+  dayOfWeek ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' })
+  return `${dayOfWeek.format(date)} ${time}`
 }
 
 /** The value an `<input type="datetime-local">` takes for this moment, in local time. */

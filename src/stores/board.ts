@@ -2,6 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { fetchBoard, nudgeLeadOwner, reassignLead, subscribeToOrganization } from '@/api/manager'
 import type { BoardLead, ManagerBoard, TeamMemberStatus } from '@/api/manager'
+import { withServerClock } from '@/api/server-clock'
 import { useMemberStore } from './member'
 
 // Live changes come in bursts (ingest, routing and the escalator each touch a lead several times).
@@ -67,12 +68,10 @@ export const useBoardStore = defineStore('board', () => {
         do {
           refreshAgain = false
           try {
-            const sentAt = Date.now()
-            const answer = await fetchBoard()
-            const receivedAt = Date.now()
-            clockOffsetMs.value = Date.parse(answer.generated_at) - (sentAt + receivedAt) / 2
+            const { answer, clockOffsetMs: offset } = await withServerClock(fetchBoard)
+            clockOffsetMs.value = offset
             board.value = answer
-            updatedAt.value = receivedAt
+            updatedAt.value = Date.now()
             error.value = ''
           }
           catch (failure) {

@@ -3,7 +3,8 @@ import { computed, ref, shallowRef } from 'vue'
 import { isRetryable } from '@/api/errors'
 import { fetchLead, fetchLeadHistory, fetchLeadSources, fetchNextLead, fetchOpenLeads, fetchQueueSummary } from '@/api/leads'
 import type { LeadChange, LeadTakenAway, TakenAwayReason } from '@/api/live'
-import type { ContactChannel, DispositionOutcome, LeadRow, LeadTier } from '@/api/types'
+import { withServerClock } from '@/api/server-clock'
+import type { ContactChannel, DispositionOutcome, LeadRow, LeadSourceRow, LeadTier } from '@/api/types'
 import { leadName, needsPreview, outcomeLabels } from '@/format/lead'
 import { isReady, readyInOrder } from '@/offline/queue'
 import { loadActiveCall, loadSnapshot, saveActiveCall, saveSnapshot } from '@/offline/queue-cache'
@@ -70,6 +71,8 @@ export const useQueueStore = defineStore('queue', () => {
   const sheet = shallowRef<{ lead: LeadRow, channel: ContactChannel } | null>(null)
   /** High-value lead the rep has read and armed the Call button for. */
   const armedLeadId = ref<string | null>(null)
+  /** Server clock minus this phone's clock, from the last queue answer: SLA countdowns add it. */
+  const clockOffsetMs = ref(0)
 
   const handled = computed(() => outbox.leadsWithPendingOutcome)
   const entryFor = (id: string | null | undefined): CachedLead | null =>
@@ -165,16 +168,36 @@ export const useQueueStore = defineStore('queue', () => {
     arrivals.value = arrivals.value.filter(arrival => arrival.id !== shown.value?.lead.id)
   }
 
+  /**
+   * With nothing known on this phone yet (first start, cache cleared), next_lead()'s answer is
+   * shown at once instead of after the rest of the queue and the history: the rep can call while
+   * those load. It is not saved for offline use; the full answer replaces it.
+   */
+  function showFirstLead(userId: string, next: LeadRow | null, sources: LeadSourceRow[], askedAt: number): void {
+    if (!next || snapshot.value !== null || memberId() !== userId || takenAway.value.has(next.id) || handled.value.has(next.id))
+      return
+    const entry: CachedLead = { lead: next, events: [], dispositions: [] }
+    snapshot.value = { userId, savedAt: askedAt, summary: null, nextLeadId: next.id, sources, leads: [entry] }
+    shown.value = entry
+    provisional.value = false
+    loaded.value = true
+  }
+
   async function fetchSnapshot(userId: string): Promise<{ snapshot: QueueSnapshot, nextId: string | null }> {
     // Answers describe the queue as of the request, not its end (a change made meanwhile is newer).
     const startedAt = Date.now()
     // next_lead() first: it may claim a pool lead, which the other answers then count as the rep's own.
-    const next = await fetchNextLead()
-    const [summary, open, sources] = await Promise.all([
-      fetchQueueSummary(),
-      fetchOpenLeads(userId),
+    // The sources come along (they name where the lead came from, on the card shown first).
+    const [next, sources] = await Promise.all([
+      fetchNextLead(),
       snapshot.value?.sources.length ? Promise.resolve(snapshot.value.sources) : fetchLeadSources(),
     ])
+    showFirstLead(userId, next, sources, startedAt)
+    const [{ answer: summary, clockOffsetMs: offset }, open] = await Promise.all([
+      withServerClock(fetchQueueSummary),
+      fetchOpenLeads(userId),
+    ])
+    clockOffsetMs.value = offset
     const leads = next && !open.some(lead => lead.id === next.id) ? [next, ...open] : open
     const head = readyInOrder(leads.map(lead => ({ lead })), Date.now(), new Set()).map(entry => entry.lead.id)
     const withHistory = [...new Set([...(next ? [next.id] : []), ...head, ...leads.filter(lead => lead.callback_at).map(lead => lead.id)])]
@@ -479,6 +502,7 @@ export const useQueueStore = defineStore('queue', () => {
     activeCall.value = null
     sheet.value = null
     armedLeadId.value = null
+    clockOffsetMs.value = 0
   }
 
   return {
@@ -495,6 +519,7 @@ export const useQueueStore = defineStore('queue', () => {
     activeCall,
     sheet,
     armedLeadId,
+    clockOffsetMs,
     waitingCount,
     upcomingCallbacks,
     isArmed,

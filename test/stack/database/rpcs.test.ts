@@ -166,6 +166,16 @@ describe('queue_summary', () => {
     })
     expect(new Date(summary.next_scheduled_at as string).getTime()).toBe((callback.callback_at as Date).getTime())
   })
+
+  it('says when it was answered by the server\'s clock', async () => {
+    const fixture = await createOrgFixture(sql, 'summary-clock', { reps: 1 })
+    const { rows } = await sql.query('select now() as before')
+    const summary = await call(fixture.reps[0].id, 'queue_summary') as Row
+    const { rows: after } = await sql.query('select now() as after')
+    const generatedAt = Date.parse(summary.generated_at as string)
+    expect(generatedAt).toBeGreaterThanOrEqual((rows[0].before as Date).getTime())
+    expect(generatedAt).toBeLessThanOrEqual((after[0].after as Date).getTime())
+  })
 })
 
 describe('what the tables refuse whoever asks', () => {

@@ -66,7 +66,7 @@ function lead(id: string, fields: Partial<LeadRow> = {}): LeadRow {
 
 const summary = (fields: Partial<QueueSummary> = {}): QueueSummary => ({
   ready: 0, own_ready: 0, pool_ready: 0, scheduled: 0, next_scheduled_at: null, open_leads: 0,
-  capacity: 10, availability: 'on_shift', upcoming_callbacks: [], ...fields,
+  capacity: 10, availability: 'on_shift', upcoming_callbacks: [], generated_at: new Date().toISOString(), ...fields,
 })
 
 /** The server's view: rep-1's open leads and what next_lead() answers. */
@@ -114,6 +114,45 @@ describe('queue store', () => {
     expect(queue.waitingCount).toBe(4)
     expect((state.snapshots.get(me) as QueueSnapshot).leads.map(entry => entry.lead.id)).toEqual(['cold', 'warm', 'hot'])
     expect(leads.fetchLeadHistory).toHaveBeenCalledWith(['hot', 'warm', 'cold'])
+  })
+
+  it('with nothing cached, shows next_lead()\'s answer before the rest of the queue and its history arrive', async () => {
+    serverHas([cold, warm, hot], hot, 2)
+    let answerSummary: (value: QueueSummary) => void = () => {}
+    leads.fetchQueueSummary.mockReturnValue(new Promise((resolve) => {
+      answerSummary = resolve
+    }))
+    const queue = useQueueStore()
+    const loading = queue.load()
+    await vi.waitFor(() => expect(queue.shown?.lead.id).toBe('hot'))
+    expect(queue.loaded).toBe(true)
+    expect(queue.shown?.events).toEqual([])
+    expect(queue.snapshot?.sources.map(source => source.name)).toEqual(['Website'])
+    expect(state.snapshots.has(me)).toBe(false)
+    answerSummary(summary({ pool_ready: 2 }))
+    await loading
+    expect(queue.shown?.lead.id).toBe('hot')
+    expect(queue.waitingCount).toBe(4)
+    expect((state.snapshots.get(me) as QueueSnapshot).leads).toHaveLength(3)
+  })
+
+  it('keeps the lead shown first when the rest of the queue cannot be loaded', async () => {
+    serverHas([hot], hot)
+    leads.fetchQueueSummary.mockRejectedValue(new TypeError('Failed to fetch'))
+    const queue = useQueueStore()
+    await queue.load()
+    expect(queue.shown?.lead.id).toBe('hot')
+    expect(queue.notice).toBe('')
+    expect(queue.error).toBe('')
+  })
+
+  it('takes the server\'s clock from the queue summary for the SLA countdown', async () => {
+    serverHas([hot], hot)
+    leads.fetchQueueSummary.mockResolvedValue(summary({ generated_at: new Date(Date.now() + 90_000).toISOString() }))
+    const queue = useQueueStore()
+    await queue.load()
+    // The phone runs 90 s behind the server; the answer took a moment either way.
+    expect(Math.abs(queue.clockOffsetMs - 90_000)).toBeLessThan(1_000)
   })
 
   it('with no signal, works from the cache: the best ready lead not already handled on this phone', async () => {
