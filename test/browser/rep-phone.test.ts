@@ -363,7 +363,8 @@ describe('the rep\'s phone', () => {
     await signInAsRep1()
     await leadHeading().waitFor()
     const availability = async () => (await sql.query<{ availability: string }>('select availability from public.members where id = $1', [rep1])).rows[0].availability
-    expect(await page.getByRole('radio', { name: 'On shift' }).isChecked()).toBe(true)
+    // The lead shows as soon as next_lead() answers; the availability comes with the queue summary after it.
+    await expect.poll(() => page.getByRole('radio', { name: 'On shift' }).isChecked()).toBe(true)
 
     await page.getByRole('radio', { name: 'Break' }).check()
     await expect.poll(availability, { timeout: 10_000 }).toBe('break')
