@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js'
+import { createClient, FunctionsHttpError } from '@supabase/supabase-js'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import pg from 'pg'
 import { inject } from 'vitest'
@@ -38,4 +38,22 @@ export async function sqlClient(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: inject('stack').dbUrl })
   await client.connect()
   return client
+}
+
+/** An edge function's answer as the PWA gets it: the status and JSON body, refusals included. */
+export async function invokeFunction(client: SupabaseClient, name: string, body: Record<string, unknown> = {}): Promise<{ status: number, body: Record<string, unknown> }> {
+  const { data, error } = await client.functions.invoke(name, { body })
+  if (error instanceof FunctionsHttpError) {
+    const response = error.context as Response
+    return { status: response.status, body: await response.json() }
+  }
+  if (error)
+    throw error
+  return { status: 200, body: data }
+}
+
+/** A lead's events in the order they were written. */
+export async function leadEvents(sql: pg.ClientBase, leadId: unknown): Promise<Array<{ type: string, actor_id: string | null, details: Record<string, unknown> }>> {
+  const { rows } = await sql.query('select type, actor_id, details from public.lead_events where lead_id = $1 order by id', [leadId])
+  return rows
 }

@@ -2,7 +2,7 @@
 // asks a lead's owner to act on it now. The 'nudged' event is written by nudge_lead_owner() as
 // the caller, so the database decides who may nudge; then the owner's devices get a push and its
 // outcome lands in the lead's events too.
-import { appJson, appRefusal, preflight, rpcRefusal } from '../_shared/app-answers.ts'
+import { acceptAppCall, appJson, isUuid, readJsonObject, rpcRefusal } from '../_shared/app-answers.ts'
 import { pushLeadPayload } from '../_shared/push/push-lead.ts'
 import type { PushLead } from '../_shared/push/push-lead.ts'
 import type { PlannedPush } from '../sla-escalator/push-plan.ts'
@@ -25,18 +25,12 @@ export interface NudgeDeps {
   deliver: (push: PlannedPush) => Promise<PushTally>
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 async function readBody(request: Request): Promise<{ leadId: string, message: string | null } | string> {
-  let body: unknown
-  try {
-    body = JSON.parse(await request.text())
-  }
-  catch {
-    return 'The body must be JSON: {"lead_id": "<uuid>", "message": "<optional text>"}'
-  }
-  const { lead_id: leadId, message } = (body ?? {}) as { lead_id?: unknown, message?: unknown }
-  if (typeof leadId !== 'string' || !uuid.test(leadId))
+  const body = await readJsonObject(request, 'The body must be JSON: {"lead_id": "<uuid>", "message": "<optional text>"}')
+  if (typeof body === 'string')
+    return body
+  const { lead_id: leadId, message } = body
+  if (!isUuid(leadId))
     return 'lead_id: must be a UUID'
   if (message !== undefined && message !== null && typeof message !== 'string')
     return 'message: must be text'
@@ -44,17 +38,10 @@ async function readBody(request: Request): Promise<{ leadId: string, message: st
 }
 
 export async function handleNudge(request: Request, deps: NudgeDeps): Promise<Response> {
-  const corsAnswer = preflight(request)
-  if (corsAnswer)
-    return corsAnswer
-  if (request.method !== 'POST')
-    return appRefusal(405, 'method_not_allowed', 'Nudge with POST')
-  const authorization = request.headers.get('authorization')
-  if (!authorization)
-    return appRefusal(401, 'unauthenticated', 'Sign in as a manager')
-  const body = await readBody(request)
-  if (typeof body === 'string')
-    return appRefusal(400, 'invalid_body', body)
+  const call = await acceptAppCall(request, { method: 'Nudge with POST', signIn: 'Sign in as a manager' }, readBody)
+  if (call instanceof Response)
+    return call
+  const { authorization, body } = call
 
   const recorded = await deps.recordNudge(authorization, body.leadId, body.message)
   if (!recorded.ok)

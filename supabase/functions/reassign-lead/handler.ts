@@ -2,7 +2,7 @@
 // to a member of their organization (themselves to take it over). reassign_lead() runs as the
 // caller, so the database decides who may reassign what; then the new owner's phone gets a
 // 'reassigned' push, recorded in the lead's events like every alert.
-import { appJson, appRefusal, preflight, rpcRefusal } from '../_shared/app-answers.ts'
+import { acceptAppCall, appJson, isUuid, readJsonObject, rpcRefusal } from '../_shared/app-answers.ts'
 import { pushLeadPayload } from '../_shared/push/push-lead.ts'
 import type { PushLead } from '../_shared/push/push-lead.ts'
 import { pushResult } from '../sla-escalator/push-delivery.ts'
@@ -30,20 +30,14 @@ export interface ReassignDeps {
 /** How the new owner was told: a push result, or 'not_needed' (nothing changed, or the caller took it over). */
 export type ReassignPush = PushResult | 'not_needed'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 async function readBody(request: Request): Promise<ReassignRequest | string> {
-  let body: unknown
-  try {
-    body = JSON.parse(await request.text())
-  }
-  catch {
-    return 'The body must be JSON: {"lead_id": "<uuid>", "to_member_id": "<uuid>", "reason": "<optional text>"}'
-  }
-  const { lead_id: leadId, to_member_id: toMemberId, reason } = (body ?? {}) as Record<string, unknown>
-  if (typeof leadId !== 'string' || !uuid.test(leadId))
+  const body = await readJsonObject(request, 'The body must be JSON: {"lead_id": "<uuid>", "to_member_id": "<uuid>", "reason": "<optional text>"}')
+  if (typeof body === 'string')
+    return body
+  const { lead_id: leadId, to_member_id: toMemberId, reason } = body
+  if (!isUuid(leadId))
     return 'lead_id: must be a UUID'
-  if (typeof toMemberId !== 'string' || !uuid.test(toMemberId))
+  if (!isUuid(toMemberId))
     return 'to_member_id: must be a UUID'
   if (reason !== undefined && reason !== null && typeof reason !== 'string')
     return 'reason: must be text'
@@ -51,17 +45,10 @@ async function readBody(request: Request): Promise<ReassignRequest | string> {
 }
 
 export async function handleReassign(request: Request, deps: ReassignDeps): Promise<Response> {
-  const corsAnswer = preflight(request)
-  if (corsAnswer)
-    return corsAnswer
-  if (request.method !== 'POST')
-    return appRefusal(405, 'method_not_allowed', 'Reassign with POST')
-  const authorization = request.headers.get('authorization')
-  if (!authorization)
-    return appRefusal(401, 'unauthenticated', 'Sign in as a manager')
-  const body = await readBody(request)
-  if (typeof body === 'string')
-    return appRefusal(400, 'invalid_body', body)
+  const call = await acceptAppCall(request, { method: 'Reassign with POST', signIn: 'Sign in as a manager' }, readBody)
+  if (call instanceof Response)
+    return call
+  const { authorization, body } = call
 
   const recorded = await deps.reassign(authorization, body)
   if (!recorded.ok)

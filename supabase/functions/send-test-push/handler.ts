@@ -2,7 +2,7 @@
 // test" button. Sends the test payload through the push services to the caller's own devices
 // (only the one named, when an endpoint is given) the way a lead alert goes, and answers what each
 // push service said, so the rep learns whether alerts really reach this phone.
-import { appJson, appRefusal, preflight } from '../_shared/app-answers.ts'
+import { acceptAppCall, appJson, appRefusal, readJsonObject } from '../_shared/app-answers.ts'
 import type { StoredPushSubscription } from '../_shared/push/record-push-outcomes.ts'
 import type { PushDelivery } from '../_shared/push/send-push.ts'
 
@@ -31,37 +31,24 @@ export interface TestPushResult {
   error: string | null
 }
 
-async function readEndpoint(request: Request): Promise<string | null | { invalid: string }> {
-  const text = await request.text()
-  if (text.trim() === '')
-    return null
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  }
-  catch {
-    return { invalid: 'The body must be JSON: {"endpoint": "<optional push endpoint>"}' }
-  }
-  const { endpoint } = (body ?? {}) as { endpoint?: unknown }
+/** The device the test is for (null: all of the caller's), or why the body is refused. */
+async function readEndpoint(request: Request): Promise<{ endpoint: string | null } | string> {
+  const body = await readJsonObject(request, 'The body must be JSON: {"endpoint": "<optional push endpoint>"}')
+  if (typeof body === 'string')
+    return body
+  const { endpoint } = body
   if (endpoint === undefined || endpoint === null)
-    return null
+    return { endpoint: null }
   if (typeof endpoint !== 'string' || !endpoint.startsWith('https://'))
-    return { invalid: 'endpoint: must be the https:// push endpoint of a subscription' }
-  return endpoint
+    return 'endpoint: must be the https:// push endpoint of a subscription'
+  return { endpoint }
 }
 
 export async function handleTestPush(request: Request, deps: TestPushDeps): Promise<Response> {
-  const corsAnswer = preflight(request)
-  if (corsAnswer)
-    return corsAnswer
-  if (request.method !== 'POST')
-    return appRefusal(405, 'method_not_allowed', 'Send a test with POST')
-  const authorization = request.headers.get('authorization')
-  if (!authorization)
-    return appRefusal(401, 'unauthenticated', 'Sign in first')
-  const endpoint = await readEndpoint(request)
-  if (endpoint !== null && typeof endpoint === 'object')
-    return appRefusal(400, 'invalid_body', endpoint.invalid)
+  const call = await acceptAppCall(request, { method: 'Send a test with POST', signIn: 'Sign in first' }, readEndpoint)
+  if (call instanceof Response)
+    return call
+  const { authorization, body: { endpoint } } = call
 
   const read = await deps.targets(authorization, endpoint)
   if (!read.ok)

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sqlClient } from '../../support/clients.ts'
+import { leadEvents, sqlClient } from '../../support/clients.ts'
 import { createLead, createOrgFixture } from '../database/fixture.ts'
 import type { OrgFixture, Row } from '../database/fixture.ts'
 import { clientFor } from './support.ts'
@@ -28,10 +28,7 @@ async function board() {
   return data
 }
 
-async function events(leadId: unknown): Promise<Row[]> {
-  const { rows } = await sql.query('select type, actor_id, details from public.lead_events where lead_id = $1 order by id', [leadId])
-  return rows
-}
+const events = (leadId: unknown) => leadEvents(sql, leadId)
 
 beforeAll(async () => {
   sql = await sqlClient()

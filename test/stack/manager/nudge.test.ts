@@ -1,10 +1,9 @@
 // The manager-nudge function: the 'nudged' event written as the manager, then a push to the
 // owner's devices (through the push-service double) with its outcome in the lead's events.
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { FunctionsHttpError } from '@supabase/supabase-js'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { sqlClient } from '../../support/clients.ts'
+import { invokeFunction, leadEvents, sqlClient } from '../../support/clients.ts'
 import { startPushServiceDouble } from '../../support/push-service-double.ts'
 import type { PushServiceDouble } from '../../support/push-service-double.ts'
 import { createLead, createOrgFixture } from '../database/fixture.ts'
@@ -28,20 +27,9 @@ afterAll(async () => {
   await double?.close()
 })
 
-async function nudge(client: SupabaseClient, body: Record<string, unknown>): Promise<{ status: number, body: Record<string, unknown> }> {
-  const { data, error } = await client.functions.invoke('manager-nudge', { body })
-  if (error instanceof FunctionsHttpError) {
-    const response = error.context as Response
-    return { status: response.status, body: await response.json() }
-  }
-  expect(error).toBeNull()
-  return { status: 200, body: data }
-}
+const nudge = (client: SupabaseClient, body: Record<string, unknown>) => invokeFunction(client, 'manager-nudge', body)
 
-async function events(leadId: unknown) {
-  const { rows } = await sql.query('select type, actor_id, details from public.lead_events where lead_id = $1 order by id', [leadId])
-  return rows
-}
+const events = (leadId: unknown) => leadEvents(sql, leadId)
 
 describe('manager-nudge', () => {
   it('records the nudge and buzzes the owner\'s phone with the lead', async () => {

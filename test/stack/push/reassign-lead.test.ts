@@ -2,8 +2,8 @@
 // push to the new owner's phone through the push-service double (VAPID checked, payload decrypted),
 // its outcome in the lead's events. Refusals come from the SQL, as the caller.
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { FunctionsHttpError } from '@supabase/supabase-js'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { invokeFunction, leadEvents } from '../../support/clients.ts'
 import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { startPushServiceDouble } from '../../support/push-service-double.ts'
 import type { FakeDevice, PushServiceDouble } from '../../support/push-service-double.ts'
@@ -29,20 +29,9 @@ beforeAll(async () => {
   manager = await clientFor(org.manager.email)
 })
 
-async function reassign(client: SupabaseClient, body: Record<string, unknown>): Promise<{ status: number, body: Record<string, unknown> }> {
-  const { data, error } = await client.functions.invoke('reassign-lead', { body })
-  if (error instanceof FunctionsHttpError) {
-    const response = error.context as Response
-    return { status: response.status, body: await response.json() }
-  }
-  expect(error).toBeNull()
-  return { status: 200, body: data }
-}
+const reassign = (client: SupabaseClient, body: Record<string, unknown>) => invokeFunction(client, 'reassign-lead', body)
 
-async function events(leadId: unknown) {
-  const { rows } = await sql.query('select type, actor_id, details from public.lead_events where lead_id = $1 order by id', [leadId])
-  return rows
-}
+const events = (leadId: unknown) => leadEvents(sql, leadId)
 
 async function ownerOf(leadId: unknown): Promise<string | null> {
   const { rows } = await sql.query('select assigned_to from public.leads where id = $1', [leadId])

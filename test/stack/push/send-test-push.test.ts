@@ -2,8 +2,8 @@
 // which checks VAPID and decrypts) to the caller's own devices only, each device's outcome answered
 // and recorded like any alert's (a gone subscription is forgotten).
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { FunctionsHttpError } from '@supabase/supabase-js'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { invokeFunction } from '../../support/clients.ts'
 import { fileSqlClient } from '../../support/file-sql-client.ts'
 import { startPushServiceDouble } from '../../support/push-service-double.ts'
 import type { FakeDevice, PushServiceDouble } from '../../support/push-service-double.ts'
@@ -27,15 +27,7 @@ async function subscribed(member: FixtureUser, label: string): Promise<FakeDevic
   return device
 }
 
-async function sendTest(client: SupabaseClient, body?: Record<string, unknown>): Promise<{ status: number, body: Record<string, unknown> }> {
-  const { data, error } = await client.functions.invoke('send-test-push', { body: body ?? {} })
-  if (error instanceof FunctionsHttpError) {
-    const response = error.context as Response
-    return { status: response.status, body: await response.json() }
-  }
-  expect(error).toBeNull()
-  return { status: 200, body: data }
-}
+const sendTest = (client: SupabaseClient, body?: Record<string, unknown>) => invokeFunction(client, 'send-test-push', body)
 
 describe('send-test-push', () => {
   it('sends the test alert to this device through its push service and says it was accepted', async () => {
