@@ -49,15 +49,6 @@ export function fetchLead(leadId: string): Promise<LeadRow | null> {
   return unwrap<LeadRow | null>(supabase.from('leads').select(selectLead).eq('id', leadId).maybeSingle())
 }
 
-/** Whether the lead is still assigned to the member (a cheap check for leads taken away). */
-export async function isAssignedTo(leadId: string, memberId: string): Promise<boolean> {
-  const row = await unwrap<{ id: string } | null>(supabase.from('leads').select('id')
-    .eq('id', leadId)
-    .eq('assigned_to', memberId)
-    .maybeSingle())
-  return row !== null
-}
-
 export interface LeadHistory {
   events: LeadEventRow[]
   dispositions: DispositionRow[]
