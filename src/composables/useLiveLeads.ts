@@ -5,6 +5,8 @@ import type { LiveHandlers, LiveStatus } from '@/api/live'
 export interface LiveQueueHandlers extends LiveHandlers {
   /** The subscription came back after a drop: changes may have been missed, so reload. */
   onResubscribed: () => void
+  /** The subscription is up for the first time: for a page that joined it after loading. */
+  onSubscribed?: () => void
 }
 
 export interface FollowOptions extends LiveQueueHandlers {
@@ -17,6 +19,8 @@ export function followAssignedLeads(memberId: string, options: FollowOptions): (
   let lost = false
   return options.subscribe(memberId, { onChange: options.onChange, onTakenAway: options.onTakenAway }, (status: LiveStatus) => {
     if (status === 'SUBSCRIBED') {
+      if (!subscribedBefore)
+        options.onSubscribed?.()
       if (subscribedBefore && lost)
         options.onResubscribed()
       subscribedBefore = true
@@ -61,6 +65,7 @@ export function sharedFollower(subscribe: typeof subscribeToAssignedLeads = subs
           onChange: change => newest()?.onChange(change),
           onTakenAway: notice => newest()?.onTakenAway(notice),
           onResubscribed: () => newest()?.onResubscribed(),
+          onSubscribed: () => newest()?.onSubscribed?.(),
         }),
       }
     }

@@ -32,15 +32,28 @@ export function formatCountdown(ms: number): string {
 let timeOfDay: Intl.DateTimeFormat | undefined
 let dayOfWeek: Intl.DateTimeFormat | undefined
 
+/**
+ * The formatters `formatWhen` uses. Building the first one loads the locale's data, a long task
+ * on phones: the next-lead screen builds them one idle moment at a time while its queue request
+ * is out (see `timeFormatSteps`), not while it renders the lead.
+ */
+function timeOfDayFormat(): Intl.DateTimeFormat {
+  return timeOfDay ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+function dayOfWeekFormat(): Intl.DateTimeFormat {
+  return dayOfWeek ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' })
+}
+
+/** Builds `formatWhen`'s formatters ahead of use, one step per call so each can be its own task. */
+export const timeFormatSteps: readonly (() => void)[] = [timeOfDayFormat, dayOfWeekFormat]
+
 /** A time of day, with the weekday when it is not today: "14:30", "Tue 09:00". */
 export function formatWhen(iso: string, now = Date.now()): string {
   const date = new Date(iso)
-  timeOfDay ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
-  const time = timeOfDay.format(date)
+  const time = timeOfDayFormat().format(date)
   if (new Date(now).toDateString() === date.toDateString())
     return time
-  dayOfWeek ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' })
-  return `${dayOfWeek.format(date)} ${time}`
+  return `${dayOfWeekFormat().format(date)} ${time}`
 }
 
 /** The value an `<input type="datetime-local">` takes for this moment, in local time. */

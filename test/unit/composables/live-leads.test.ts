@@ -66,6 +66,21 @@ describe('the shared live subscription', () => {
     expect(server.leaves).toEqual(['rep-1'])
   })
 
+  it('tells a page that joined late when it first comes up, and only then', () => {
+    const server = fakeServer()
+    const acquire = sharedFollower(server.subscribe)
+    const late = { ...user(), onSubscribed: vi.fn() }
+    acquire('rep-1', late)
+    expect(late.onSubscribed).not.toHaveBeenCalled()
+    server.report('SUBSCRIBED')
+    expect(late.onSubscribed).toHaveBeenCalledTimes(1)
+    // A drop and return is a resubscription, not a first join.
+    server.report('CHANNEL_ERROR')
+    server.report('SUBSCRIBED')
+    expect(late.onSubscribed).toHaveBeenCalledTimes(1)
+    expect(late.onResubscribed).toHaveBeenCalledTimes(1)
+  })
+
   it('follows a change of member at once', () => {
     const server = fakeServer()
     const acquire = sharedFollower(server.subscribe)
