@@ -98,8 +98,20 @@ describe('the rep\'s phone', () => {
   const leadHeading = () => page.locator('#lead-title')
   const pendingBadge = () => page.getByTestId('pending-sync-count')
 
+  /** Ids of the leads the phone keeps for offline use ([] before it has kept any). */
+  const cachedIds = () => page.evaluate(userId => new Promise<string[]>((resolve, reject) => {
+    const open = indexedDB.open('pronto')
+    open.onerror = () => reject(open.error)
+    open.onsuccess = () => {
+      const read = open.result.transaction('snapshots').objectStore('snapshots').get(userId)
+      read.onsuccess = () => resolve(((read.result as { leads: Array<{ lead: { id: string } }> } | undefined)?.leads ?? []).map(entry => entry.lead.id))
+      read.onerror = () => reject(read.error)
+    }
+  }), rep1)
+
   async function waitForLead(name: string): Promise<void> {
-    await expect.poll(() => leadHeading().textContent(), { timeout: 10_000 }).toBe(name)
+    // A short read per try: with no lead on screen the poll retries instead of waiting on the element.
+    await expect.poll(() => leadHeading().textContent({ timeout: 1_000 }).catch(() => null), { timeout: 10_000 }).toBe(name)
   }
 
   async function chooseOutcome(outcome: string, notes: string): Promise<void> {
@@ -320,15 +332,6 @@ describe('the rep\'s phone', () => {
       expect(error).toBeNull()
     }
     const notice = page.getByTestId('queue-notice')
-    const cachedIds = () => page.evaluate(userId => new Promise<string[]>((resolve, reject) => {
-      const open = indexedDB.open('pronto')
-      open.onerror = () => reject(open.error)
-      open.onsuccess = () => {
-        const read = open.result.transaction('snapshots').objectStore('snapshots').get(userId)
-        read.onsuccess = () => resolve((read.result as { leads: Array<{ lead: { id: string } }> }).leads.map(entry => entry.lead.id))
-        read.onerror = () => reject(read.error)
-      }
-    }), rep1)
     try {
       await signInAsRep1()
       await waitForLead('Grace Hopper')
@@ -390,6 +393,8 @@ describe('the rep\'s phone', () => {
     const kept = await assignNewLead('Alan Turing', 98, 'Call me second.')
     await signInAsRep1()
     await waitForLead('Ada Lovelace')
+    // The lead shows before the whole queue is kept on the phone; the next one must be kept before the signal goes.
+    await expect.poll(cachedIds).toEqual(expect.arrayContaining([taken.id, kept.id]))
 
     await context.setOffline(true)
     await page.getByTestId('offline-banner').waitFor()
