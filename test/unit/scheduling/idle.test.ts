@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { stepsWhenIdle, whenIdle } from '@/shared/idle'
+import { stepsWhenIdle, whenIdle } from '@/scheduling/idle'
 
 describe('whenIdle', () => {
   afterEach(() => {
