@@ -281,17 +281,20 @@ describe('hot-lead alerts on the rep\'s phone', () => {
       }, { tag, action })
     }
 
+    /** The HOT alert for the test's lead, with a phone to call, waiting since `waitingSince`. */
+    const inesAlert = (waitingSince: Date): LeadPushPayload => ({
+      kind: 'hot_lead',
+      leadId,
+      name: 'Ines Duarte',
+      company: 'Atlântico Tiles',
+      tier: 'HOT',
+      source: 'Website demo form',
+      waitingSince: waitingSince.toISOString(),
+      phone: '+351912345678',
+    })
+
     it('shows a pushed HOT lead with its summary, Call and Open; a tap on Call opens the lead with the call started', async () => {
-      const payload: LeadPushPayload = {
-        kind: 'hot_lead',
-        leadId,
-        name: 'Ines Duarte',
-        company: 'Atlântico Tiles',
-        tier: 'HOT',
-        source: 'Website demo form',
-        waitingSince: new Date(Date.now() - 3 * 60_000 - 5_000).toISOString(),
-        phone: '+351912345678',
-      }
+      const payload = inesAlert(new Date(Date.now() - 3 * 60_000 - 5_000))
       const [shown] = await deliverPush(JSON.stringify(payload), () => shownNotifications(page), all => all.length === 1)
       expect(shown).toEqual({
         title: 'Hot lead: Ines Duarte',
@@ -348,16 +351,7 @@ describe('hot-lead alerts on the rep\'s phone', () => {
       await page.goto('/')
       await page.getByTestId('signed-in-email').waitFor()
       const { rows: [{ started }] } = await sql.query<{ started: Date }>('select now() as started')
-      expect(await deliverPush(JSON.stringify({
-        kind: 'hot_lead',
-        leadId,
-        name: 'Ines Duarte',
-        company: 'Atlântico Tiles',
-        tier: 'HOT',
-        source: 'Website demo form',
-        waitingSince: new Date().toISOString(),
-        phone: '+351912345678',
-      } satisfies LeadPushPayload), forLead, lead => lead?.actions.length === 2)).toMatchObject({ title: 'Hot lead: Ines Duarte' })
+      expect(await deliverPush(JSON.stringify(inesAlert(new Date())), forLead, lead => lead?.actions.length === 2)).toMatchObject({ title: 'Hot lead: Ines Duarte' })
       await tapNotification(`lead-${leadId}`, 'open')
       await page.waitForURL(`**/lead/${leadId}`)
       await page.locator('#lead-title').getByText('Ines Duarte').waitFor()
