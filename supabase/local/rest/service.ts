@@ -62,8 +62,10 @@ function dispatch(target: Target, method: string, ctx: HandlerContext): Promise<
  * so RLS and `auth.uid()` behave as on Supabase.
  */
 export function createRestService(context: StackContext): Service {
-  // Its own small pool: each request sends its whole transaction as one batch (execute.ts).
-  const pool = new pg.Pool({ connectionString: context.dbUrl, max: 8 })
+  // Its own small pool: each request sends its whole transaction as one batch (execute.ts). Idle
+  // connections are kept 30 s, as PostgREST's db-pool-max-idletime does: a fresh backend must load
+  // its catalog caches and compile the RPCs' PL/pgSQL again, which a first request pays for.
+  const pool = new pg.Pool({ connectionString: context.dbUrl, max: 8, idleTimeoutMillis: 30_000 })
   pool.on('error', error => log.debug('rest', `idle connection closed: ${error.message}`))
   const cache = new SchemaCache(context.pool, context.dbUrl, exposedSchema)
   const prepared = new PreparedStatements()
