@@ -1,7 +1,7 @@
-import { isAuthApiError, isAuthRetryableFetchError } from '@supabase/supabase-js'
-import type { AuthError, Session } from '@supabase/supabase-js'
+import { isAuthApiError, isAuthRetryableFetchError } from '@supabase/auth-js'
+import type { AuthError, Session } from '@supabase/auth-js'
 import { storageKeys } from '@/shared/constants'
-import { supabase } from './supabase'
+import { authClient } from './supabase'
 
 export type { Session }
 
@@ -43,7 +43,7 @@ function fail(error: AuthError): never {
 
 /** Signs in with email and password; the session is persisted by the client. */
 export async function signIn(email: string, password: string): Promise<Session> {
-  const { data, error } = await supabase.auth.signInWithPassword({ email, password })
+  const { data, error } = await authClient.signInWithPassword({ email, password })
   if (error)
     fail(error)
   return data.session
@@ -56,7 +56,7 @@ export async function signIn(email: string, password: string): Promise<Session> 
  * token it no longer holds stays valid on the server until it expires.
  */
 export async function signOut(): Promise<boolean> {
-  const { error } = await supabase.auth.signOut({ scope: 'local' })
+  const { error } = await authClient.signOut({ scope: 'local' })
   if (!error)
     return true
   if (isAuthRetryableFetchError(error) && !storedSession())
@@ -66,7 +66,7 @@ export async function signOut(): Promise<boolean> {
 
 /** The persisted session (refreshed first if its access token has expired), or null. */
 export async function getSession(): Promise<Session | null> {
-  const { data, error } = await supabase.auth.getSession()
+  const { data, error } = await authClient.getSession()
   if (error)
     fail(error)
   return data.session
@@ -129,7 +129,7 @@ export async function restoreSession(options: { waitMs?: number } = {}): Promise
 
 /** Exchanges the refresh token for a new access token now (the server refused the current one). */
 export async function refreshSession(): Promise<Session | null> {
-  const { data, error } = await supabase.auth.refreshSession()
+  const { data, error } = await authClient.refreshSession()
   if (error)
     fail(error)
   return data.session
@@ -140,7 +140,7 @@ export function onSessionChange(callback: (session: Session | null) => void): ()
   // Only record the session here: supabase-js holds a lock while it runs this callback.
   // The initial session is restoreSession()'s to answer: the client reports none while it cannot
   // refresh an expired token offline, though the session is kept and will be refreshed.
-  const { data } = supabase.auth.onAuthStateChange((event, session) => {
+  const { data } = authClient.onAuthStateChange((event, session) => {
     if (event !== 'INITIAL_SESSION')
       callback(session)
   })

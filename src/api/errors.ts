@@ -1,4 +1,4 @@
-import type { PostgrestError } from '@supabase/supabase-js'
+import type { PostgrestError } from '@supabase/postgrest-js'
 
 /**
  * What went wrong with a call to the API, as far as retrying goes:
@@ -49,7 +49,7 @@ interface PostgrestAnswer {
   status: number
 }
 
-/** Awaits a supabase-js query and returns its data typed as `T`, or throws an ApiError. */
+/** Awaits a postgrest-js query and returns its data typed as `T`, or throws an ApiError. */
 export async function unwrap<T>(query: PromiseLike<PostgrestAnswer>): Promise<T> {
   const { data, error, status } = await query
   if (error)

@@ -1,8 +1,8 @@
 // Calls to the edge functions the PWA uses with the signed-in user's JWT (manager-nudge,
 // reassign-lead, send-test-push): their answers typed, their refusals as ApiErrors.
-import { FunctionsHttpError } from '@supabase/supabase-js'
+import { FunctionsHttpError } from '@supabase/functions-js'
 import { ApiError, errorKind } from './errors'
-import { supabase } from './supabase'
+import { functionsClient } from './supabase'
 
 /** The error an edge function answered (`{"error": {"code", "message"}}`), as an ApiError. */
 export async function functionError(error: Error): Promise<ApiError> {
@@ -15,7 +15,7 @@ export async function functionError(error: Error): Promise<ApiError> {
 
 /** POSTs `body` to the function `name` and returns its JSON answer; throws an ApiError for a refusal or no answer. */
 export async function invokeFunction<T>(name: string, body: Record<string, unknown>): Promise<T> {
-  const { data, error } = await supabase.functions.invoke<T>(name, { body })
+  const { data, error } = await functionsClient.invoke<T>(name, { body })
   if (error)
     throw await functionError(error)
   return data!

@@ -1,7 +1,7 @@
 import { unwrap } from './errors'
 import type { DispositionRow, LeadEventRow, LeadRow, LeadSourceRow, LeadStatus, QueueSummary } from './types'
 import { leadColumns } from './types'
-import { supabase } from './supabase'
+import { restClient } from './supabase'
 
 /** Statuses in which a lead is still worked by its owner (the queue RPCs use the same list). */
 export const openStatuses: readonly LeadStatus[] = ['new', 'assigned', 'attempting', 'contacted', 'qualified']
@@ -15,13 +15,13 @@ export function pickLead(row: LeadRow): LeadRow {
 
 /** The caller's next best lead, claiming one from the team's pool if that ranks first; null when nothing is ready. */
 export async function fetchNextLead(): Promise<LeadRow | null> {
-  const row = await unwrap<LeadRow | null>(supabase.rpc('next_lead').maybeSingle())
+  const row = await unwrap<LeadRow | null>(restClient.rpc('next_lead').maybeSingle())
   return row ? pickLead(row) : null
 }
 
 /** Counts around the next lead: what else is ready, what is scheduled, upcoming callbacks, availability. */
 export function fetchQueueSummary(): Promise<QueueSummary> {
-  return unwrap<QueueSummary>(supabase.rpc('queue_summary'))
+  return unwrap<QueueSummary>(restClient.rpc('queue_summary'))
 }
 
 /**
@@ -31,7 +31,7 @@ export function fetchQueueSummary(): Promise<QueueSummary> {
  * while the clock runs"; the phone sorts what it keeps by the exact rule (src/offline/queue.ts).
  */
 export function fetchOpenLeads(memberId: string): Promise<LeadRow[]> {
-  return unwrap<LeadRow[]>(supabase.from('leads').select(selectLead)
+  return unwrap<LeadRow[]>(restClient.from('leads').select(selectLead)
     .eq('assigned_to', memberId)
     .in('status', [...openStatuses])
     .eq('is_spam', false)
@@ -46,7 +46,7 @@ export function fetchOpenLeads(memberId: string): Promise<LeadRow[]> {
 
 /** One lead the caller may read, or null (not theirs, or gone). */
 export function fetchLead(leadId: string): Promise<LeadRow | null> {
-  return unwrap<LeadRow | null>(supabase.from('leads').select(selectLead).eq('id', leadId).maybeSingle())
+  return unwrap<LeadRow | null>(restClient.from('leads').select(selectLead).eq('id', leadId).maybeSingle())
 }
 
 export interface LeadHistory {
@@ -59,11 +59,11 @@ export async function fetchLeadHistory(leadIds: string[]): Promise<LeadHistory> 
   if (leadIds.length === 0)
     return { events: [], dispositions: [] }
   const [events, dispositions] = await Promise.all([
-    unwrap<LeadEventRow[]>(supabase.from('lead_events').select('id,lead_id,type,actor_id,occurred_at,details')
+    unwrap<LeadEventRow[]>(restClient.from('lead_events').select('id,lead_id,type,actor_id,occurred_at,details')
       .in('lead_id', leadIds)
       .order('occurred_at', { ascending: false })
       .limit(40 * leadIds.length)),
-    unwrap<DispositionRow[]>(supabase.from('dispositions').select('id,lead_id,outcome,notes,callback_at,channel,occurred_at')
+    unwrap<DispositionRow[]>(restClient.from('dispositions').select('id,lead_id,outcome,notes,callback_at,channel,occurred_at')
       .in('lead_id', leadIds)
       .order('occurred_at', { ascending: false })
       .limit(20 * leadIds.length)),
@@ -73,5 +73,5 @@ export async function fetchLeadHistory(leadIds: string[]): Promise<LeadHistory> 
 
 /** The organization's lead sources (names only; key hashes are never readable). */
 export function fetchLeadSources(): Promise<LeadSourceRow[]> {
-  return unwrap<LeadSourceRow[]>(supabase.from('lead_sources').select('id,name,channel'))
+  return unwrap<LeadSourceRow[]>(restClient.from('lead_sources').select('id,name,channel'))
 }

@@ -1,5 +1,6 @@
 import type { LeadRow } from './types'
-import { supabase } from './supabase'
+import { joinChannel } from './supabase'
+import type { LiveStatus } from './supabase'
 
 export interface LeadChange {
   type: 'INSERT' | 'UPDATE' | 'DELETE'
@@ -20,7 +21,7 @@ export interface LeadTakenAway {
   at: string
 }
 
-export type LiveStatus = 'SUBSCRIBED' | 'TIMED_OUT' | 'CLOSED' | 'CHANNEL_ERROR'
+export type { LiveStatus }
 
 export interface LiveHandlers {
   /** New assignments and changes to the member's leads. */
@@ -52,8 +53,7 @@ export function subscribeToAssignedLeads(
   handlers: LiveHandlers,
   onStatus: (status: LiveStatus) => void = () => {},
 ): () => void {
-  const channel = supabase
-    .channel(`rep-leads:${memberId}`)
+  return joinChannel(`rep-leads:${memberId}`, channel => channel
     .on('postgres_changes', { event: '*', schema: 'public', table: 'leads', filter: `assigned_to=eq.${memberId}` }, (payload) => {
       handlers.onChange({
         type: payload.eventType,
@@ -65,9 +65,5 @@ export function subscribeToAssignedLeads(
       const notice = toTakenAway(payload.new)
       if (notice)
         handlers.onTakenAway(notice)
-    })
-    .subscribe(status => onStatus(status as LiveStatus))
-  return () => {
-    void supabase.removeChannel(channel)
-  }
+    }), onStatus)
 }

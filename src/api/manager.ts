@@ -5,7 +5,7 @@ import { unwrap } from './errors'
 import { invokeFunction } from './functions'
 import type { LiveStatus } from './live'
 import type { MemberRole } from './member'
-import { supabase } from './supabase'
+import { joinChannel, restClient } from './supabase'
 import type { LeadStatus, LeadTier, MemberAvailability, SlaState } from './types'
 
 /** A lead as the board lists it. */
@@ -136,12 +136,12 @@ export interface NudgeResult {
 
 /** The live board of the caller's organization (managers and admins only). */
 export function fetchBoard(): Promise<ManagerBoard> {
-  return unwrap<ManagerBoard>(supabase.rpc('manager_board'))
+  return unwrap<ManagerBoard>(restClient.rpc('manager_board'))
 }
 
 /** Response figures for the leads captured in `period`, overall and split by `dimension`. */
 export function fetchMetrics(period: MetricsPeriod, dimension: MetricsDimension): Promise<ManagerMetrics> {
-  return unwrap<ManagerMetrics>(supabase.rpc('manager_metrics', { period, dimension }))
+  return unwrap<ManagerMetrics>(restClient.rpc('manager_metrics', { period, dimension }))
 }
 
 /** Asks the lead's owner to act on it now: a 'nudged' event and a push to the owner's devices. */
@@ -175,12 +175,7 @@ export function subscribeToOrganization(
   onStatus: (status: LiveStatus) => void = () => {},
 ): () => void {
   const filter = `org_id=eq.${orgId}`
-  const channel = supabase
-    .channel(`manager-board:${orgId}`)
+  return joinChannel(`manager-board:${orgId}`, channel => channel
     .on('postgres_changes', { event: '*', schema: 'public', table: 'leads', filter }, () => onChange())
-    .on('postgres_changes', { event: '*', schema: 'public', table: 'members', filter }, () => onChange())
-    .subscribe(status => onStatus(status as LiveStatus))
-  return () => {
-    void supabase.removeChannel(channel)
-  }
+    .on('postgres_changes', { event: '*', schema: 'public', table: 'members', filter }, () => onChange()), onStatus)
 }

@@ -1,5 +1,5 @@
 import { unwrap } from './errors'
-import { supabase } from './supabase'
+import { restClient } from './supabase'
 
 export type MemberRole = 'rep' | 'manager' | 'admin'
 
@@ -14,7 +14,7 @@ export interface MemberProfile {
 
 /** The member row of a signed-in user; null when they are not (or no longer) an active member. */
 export function fetchMemberProfile(userId: string): Promise<MemberProfile | null> {
-  return unwrap<MemberProfile | null>(supabase.from('members')
+  return unwrap<MemberProfile | null>(restClient.from('members')
     .select('id,org_id,team_id,role,full_name')
     .eq('id', userId)
     .eq('active', true)

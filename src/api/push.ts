@@ -1,6 +1,6 @@
 import { unwrap } from './errors'
 import { invokeFunction } from './functions'
-import { supabase } from './supabase'
+import { restClient } from './supabase'
 
 /** What the server needs to send to one browser: its push endpoint and encryption keys (base64url). */
 export interface DeviceSubscription {
@@ -14,7 +14,7 @@ export interface DeviceSubscription {
  * it). `label` names the device in a list of the member's devices, e.g. "Android · Chrome".
  */
 export async function registerPushSubscription(subscription: DeviceSubscription, label: string | null): Promise<void> {
-  await unwrap<unknown>(supabase.rpc('register_push_subscription', {
+  await unwrap<unknown>(restClient.rpc('register_push_subscription', {
     endpoint: subscription.endpoint,
     p256dh: subscription.p256dh,
     auth: subscription.auth,
@@ -25,12 +25,12 @@ export async function registerPushSubscription(subscription: DeviceSubscription,
 
 /** Forgets one of the member's subscriptions; false when the server had none with that endpoint. */
 export function removePushSubscription(endpoint: string): Promise<boolean> {
-  return unwrap<boolean>(supabase.rpc('remove_push_subscription', { endpoint }))
+  return unwrap<boolean>(restClient.rpc('remove_push_subscription', { endpoint }))
 }
 
 /** Whether the server still has this subscription of the signed-in member's (row-level security: their own only). */
 export async function isPushSubscriptionStored(endpoint: string): Promise<boolean> {
-  const rows = await unwrap<unknown[]>(supabase.from('push_subscriptions').select('id').eq('endpoint', endpoint).limit(1))
+  const rows = await unwrap<unknown[]>(restClient.from('push_subscriptions').select('id').eq('endpoint', endpoint).limit(1))
   return rows.length > 0
 }
 
@@ -55,11 +55,11 @@ export async function sendTestPush(endpoint: string): Promise<TestPushDelivery[]
 
 /** Whether the member asked for alerts about WARM leads too (HOT always alert). */
 export async function fetchWarmAlerts(memberId: string): Promise<boolean> {
-  const row = await unwrap<{ push_warm: boolean }>(supabase.from('members').select('push_warm').eq('id', memberId).single())
+  const row = await unwrap<{ push_warm: boolean }>(restClient.from('members').select('push_warm').eq('id', memberId).single())
   return row.push_warm
 }
 
 /** Saves the member's choice about WARM-lead alerts (a column members may update on their own row). */
 export async function saveWarmAlerts(memberId: string, on: boolean): Promise<void> {
-  await unwrap<unknown>(supabase.from('members').update({ push_warm: on }).eq('id', memberId).select('push_warm').single())
+  await unwrap<unknown>(restClient.from('members').update({ push_warm: on }).eq('id', memberId).select('push_warm').single())
 }

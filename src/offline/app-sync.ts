@@ -1,7 +1,7 @@
 // The app's side of the sync engine: its outbox, its client, its session.
 import { AuthFailure, getSession, refreshSession } from '../api/auth'
 import type { Session } from '../api/auth'
-import { supabase } from '../api/supabase'
+import { restClient } from '../api/supabase'
 import { idbOutbox } from './outbox'
 import { outboxLock, runExclusive } from './lock'
 import { flushOutbox } from './sync'
@@ -35,7 +35,7 @@ async function renewSession(): Promise<boolean> {
 export function flushAppOutbox(userId: string): Promise<FlushReport> {
   return runExclusive(outboxLock, () => flushOutbox({
     outbox: idbOutbox,
-    transport: supabaseTransport(supabase),
+    transport: supabaseTransport(restClient),
     userId,
     prepareSession: () => prepareSession(userId),
     refreshSession: renewSession,

@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js'
+import { createRestClient } from '../api/rest-client'
 import { timedFetch } from '../api/timed-fetch'
 import { outboxLock, runExclusive } from '../offline/lock'
 import { idbOutbox } from '../offline/outbox'
@@ -6,7 +6,6 @@ import { flushOutbox } from '../offline/sync'
 import { supabaseTransport } from '../offline/transport'
 import { loadWorkerSession } from '../offline/worker-session'
 import { syncTags, workerMessages } from '../shared/constants'
-import type { Database } from '../types/database'
 import type { SyncEvent } from './types'
 
 // A token this close to expiry is left to the app, which can refresh it.
@@ -40,7 +39,7 @@ export async function flushFromWorker(): Promise<void> {
   const session = await loadWorkerSession()
   if (!session || session.expiresAt * 1000 - tokenMarginMs <= Date.now())
     throw new Error('No usable access token in the worker: the app sends the outbox when it opens.')
-  const client = createClient<Database>(session.apiUrl, session.anonKey, { accessToken: async () => session.accessToken, global: { fetch: timedFetch() } })
+  const client = createRestClient(session.apiUrl, session.anonKey, async () => session.accessToken, timedFetch())
   const report = await runExclusive(outboxLock, () => flushOutbox({
     outbox: idbOutbox,
     transport: supabaseTransport(client),

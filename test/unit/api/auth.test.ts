@@ -1,16 +1,16 @@
-import { AuthApiError, AuthRetryableFetchError } from '@supabase/supabase-js'
-import type { AuthChangeEvent, Session } from '@supabase/supabase-js'
+import { AuthApiError, AuthRetryableFetchError } from '@supabase/auth-js'
+import type { AuthChangeEvent, Session } from '@supabase/auth-js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { onSessionChange, restoreSession, signOut } from '@/api/auth'
-import { supabase } from '@/api/supabase'
+import { authClient } from '@/api/supabase'
 import { storageKeys } from '@/shared/constants'
 
-// The network edge: supabase-js's auth client, and the storage it keeps the session in.
+// The network edge: the auth client, and the storage it keeps the session in.
 vi.mock('@/api/supabase', () => ({
-  supabase: { auth: { getSession: vi.fn(), signOut: vi.fn(), onAuthStateChange: vi.fn() } },
+  authClient: { getSession: vi.fn(), signOut: vi.fn(), onAuthStateChange: vi.fn() },
 }))
 
-const client = vi.mocked(supabase.auth)
+const client = vi.mocked(authClient)
 
 /** What supabase-js keeps in localStorage: here with an access token that expired an hour ago. */
 const expired = {
@@ -36,7 +36,7 @@ function fakeStorage(initial: Record<string, string>): Storage {
 
 const noNetwork = () => new AuthRetryableFetchError('Failed to fetch', 0)
 const answers = (session: Session | null, error: Error | null = null) =>
-  ({ data: { session }, error }) as Awaited<ReturnType<typeof supabase.auth.getSession>>
+  ({ data: { session }, error }) as Awaited<ReturnType<typeof authClient.getSession>>
 
 describe('restoring the session when the app opens', () => {
   let storage: Storage

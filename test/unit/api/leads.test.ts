@@ -3,20 +3,13 @@ import { fetchOpenLeads } from '@/api/leads'
 
 const sent = vi.hoisted(() => ({ urls: [] as URL[] }))
 
-// The network edge: the app's client, with a fetch that records the request and answers no rows.
+// The network edge: the app's REST client, with a fetch that records the request and answers no rows.
 vi.mock('@/api/supabase', async () => {
-  const { createClient } = await import('@supabase/supabase-js')
-  const { default: WebSocket } = await import('ws')
+  const { createRestClient } = await import('@/api/rest-client')
   return {
-    supabase: createClient('http://api.test', 'anon-key', {
-      auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: WebSocket as never },
-      global: {
-        fetch: async (input: RequestInfo | URL) => {
-          sent.urls.push(new URL(input instanceof Request ? input.url : input))
-          return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } })
-        },
-      },
+    restClient: createRestClient('http://api.test', 'anon-key', async () => null, async (input: RequestInfo | URL) => {
+      sent.urls.push(new URL(input instanceof Request ? input.url : input))
+      return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } })
     }),
   }
 })

@@ -1,7 +1,6 @@
-import { createClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { ApiError, unwrap } from '@/api/errors'
+import { createRestClient } from '@/api/rest-client'
 import { timedFetch } from '@/api/timed-fetch'
 
 /** A server that accepts the connection and never answers (one bar of signal, a captive portal). */
@@ -25,13 +24,8 @@ describe('timed fetch', () => {
     await expect(call).rejects.toThrow('left the page')
   })
 
-  it('makes supabase-js report a stalled call as a network failure, which the sync retries', async () => {
-    const client = createClient('http://api.test', 'anon-key', {
-      auth: { persistSession: false, autoRefreshToken: false },
-      global: { fetch: timedFetch(50, stalled) },
-      // Node 20 has no WebSocket of its own; realtime is not used here.
-      realtime: { transport: WebSocket as never },
-    })
+  it('makes the REST client report a stalled call as a network failure, which the sync retries', async () => {
+    const client = createRestClient('http://api.test', 'anon-key', async () => null, timedFetch(50, stalled))
     const failure = await unwrap(client.rpc('next_lead')).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(ApiError)
     expect((failure as ApiError).kind).toBe('network')

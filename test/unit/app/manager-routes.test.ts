@@ -11,7 +11,7 @@ import { useNoticeStore } from '@/stores/notice'
 vi.mock('@/api/auth', () => ({ signIn: vi.fn(), signOut: vi.fn(), restoreSession: vi.fn(), onSessionChange: vi.fn(() => () => {}) }))
 vi.mock('@/api/member', () => ({ fetchMemberProfile: vi.fn() }))
 // The pages the routes load reach the client; no server (or WebSocket) here.
-vi.mock('@/api/supabase', () => ({ supabase: {} }))
+vi.mock('@/api/supabase', () => ({}))
 
 const members = vi.mocked(memberApi)
 const signedIn = { access_token: 't', user: { id: 'u1' } } as Session

@@ -5,7 +5,7 @@ import { brandColors, webManifest } from '@/pwa/manifest'
 import { routes } from '@/router'
 
 // The routes' pages reach the client; no server here.
-vi.mock('@/api/supabase', () => ({ supabase: {} }))
+vi.mock('@/api/supabase', () => ({}))
 
 describe('the web app manifest', () => {
   it('offers only shortcuts every user of the installed app may open: reps are most of them', () => {

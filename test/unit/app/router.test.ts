@@ -12,7 +12,7 @@ vi.mock('@/api/auth', () => ({
   onSessionChange: vi.fn(() => () => {}),
 }))
 // The pages the routes load reach the client; no server (or WebSocket) here.
-vi.mock('@/api/supabase', () => ({ supabase: {} }))
+vi.mock('@/api/supabase', () => ({}))
 
 const api = vi.mocked(auth)
 const signedIn = { access_token: 't', user: { id: 'u1', email: 'rep1@demo.pronto.test' } } as Session

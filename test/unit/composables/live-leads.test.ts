@@ -5,7 +5,7 @@ import { sharedFollower } from '@/composables/useLiveLeads'
 import type { LiveQueueHandlers } from '@/composables/useLiveLeads'
 
 // The app's client is never reached: the subscription is handed in.
-vi.mock('@/api/supabase', () => ({ supabase: {} }))
+vi.mock('@/api/supabase', () => ({}))
 
 /** A stand-in for the realtime subscription: records joins and leaves, and lets a test send events. */
 function fakeServer() {

@@ -8,7 +8,7 @@ import { watchVisibility } from '@/composables/useVisibility'
 import { workerMessages } from '@/shared/constants'
 
 // useLiveLeads reaches the app's client; no server (or WebSocket) here.
-vi.mock('@/api/supabase', () => ({ supabase: {} }))
+vi.mock('@/api/supabase', () => ({}))
 
 class FakeDocument extends EventTarget {
   visibilityState: DocumentVisibilityState = 'visible'
