@@ -531,6 +531,7 @@ describe('the rep\'s phone', () => {
     // A callback tomorrow, so the queue lists one.
     const later = await assignNewLead('Cal Later', 10, 'Call me tomorrow.')
     await sql.query(`update public.leads set callback_at = now() + interval '1 day' where id = $1`, [later.id])
+    await sql.query(`insert into public.lead_events (lead_id, org_id, type) values ($1, '10000000-0000-4000-8000-000000000001', 'created')`, [later.id])
     await page.setViewportSize({ width: 360, height: 740 })
     await signInAsRep1()
     await leadHeading().waitFor()
@@ -547,6 +548,16 @@ describe('the rep\'s phone', () => {
     await sheet.waitFor()
     await expectTapTargets('dialog .sheet__outcome', 4)
     await expectTapTargets('dialog .sheet__actions button', 2)
+
+    // A lead's history is built when opened: its lines, with their times, still fit the screen.
+    await page.goto(`/lead/${later.id}`)
+    await waitForLead('Cal Later')
+    const historySummary = page.locator('.history summary')
+    await expect.poll(() => historySummary.textContent()).toMatch(/^History \([1-9]\d*\)$/)
+    expect(await page.locator('.history li').count()).toBe(0)
+    await historySummary.tap()
+    await page.locator('.history li time').first().waitFor()
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
   })
 
   it('shows a waiting update above the page, clear of the Call bar, on a 360px screen', async () => {
