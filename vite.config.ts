@@ -4,6 +4,7 @@ import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { webManifest } from './src/pwa/manifest.ts'
+import { compileStartupEagerly, preloadStartRoute } from './src/pwa/start-screen-loading.ts'
 
 export default defineConfig({
   resolve: {
@@ -13,8 +14,16 @@ export default defineConfig({
       '@': fileURLToPath(new URL('./src', import.meta.url)),
     },
   },
+  define: {
+    // Every component is <script setup> and every store a setup store: Vue's Options API support is
+    // code the phone would download and run for nothing.
+    __VUE_OPTIONS_API__: false,
+  },
   plugins: [
     vue(),
+    // The screen a signed-in rep opens to, every time.
+    preloadStartRoute('src/pages/NextLeadPage.vue'),
+    compileStartupEagerly(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
