@@ -67,24 +67,33 @@ function realtime(): Promise<RealtimeClient> {
 
 export type LiveStatus = 'SUBSCRIBED' | 'TIMED_OUT' | 'CLOSED' | 'CHANNEL_ERROR'
 
+// How long a join waits to try again when the realtime client's code could not be fetched.
+export const rejoinAfterMs = 10_000
+
 /**
  * Joins the realtime channel `name` as `listen` sets it up, reporting its status; returns the
- * leave function, which also works before the realtime client has loaded.
+ * leave function, which also works before the realtime client has loaded. If its code cannot be
+ * fetched (a weak signal before the app was cached), the join reports CHANNEL_ERROR and tries again.
  */
 export function joinChannel(name: string, listen: (channel: RealtimeChannel) => RealtimeChannel, onStatus: (status: LiveStatus) => void): () => void {
   let left = false
   let joined: { client: RealtimeClient, channel: RealtimeChannel } | undefined
-  realtime().then((client) => {
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const join = () => realtime().then((client) => {
     if (left)
       return
     const channel = listen(client.channel(name)).subscribe(status => onStatus(status as LiveStatus))
     joined = { client, channel }
   }, () => {
-    if (!left)
-      onStatus('CHANNEL_ERROR')
+    if (left)
+      return
+    onStatus('CHANNEL_ERROR')
+    retry = setTimeout(join, rejoinAfterMs)
   })
+  void join()
   return () => {
     left = true
+    clearTimeout(retry)
     if (joined)
       void joined.client.removeChannel(joined.channel)
   }

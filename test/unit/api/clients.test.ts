@@ -110,17 +110,38 @@ describe('joining a realtime channel', () => {
     expect(onStatus).not.toHaveBeenCalled()
   })
 
-  it('reports a client that failed to load as a channel error, and loads it again on the next join', async () => {
-    const { joinChannel } = await import('@/api/supabase')
-    realtime.failNext = true
-    const first = vi.fn()
-    joinChannel('rep-leads:rep-1', channel => channel, first)
-    await settle()
-    expect(first).toHaveBeenCalledWith('CHANNEL_ERROR')
-    const second = vi.fn()
-    joinChannel('rep-leads:rep-1', channel => channel, second)
-    await settle()
-    expect(second).toHaveBeenCalledWith('SUBSCRIBED')
-    expect(realtime.clients[0].joined).toEqual(['rep-leads:rep-1'])
+  it('reports a client that failed to load as a channel error, and tries again by itself', async () => {
+    vi.useFakeTimers()
+    try {
+      const { joinChannel, rejoinAfterMs } = await import('@/api/supabase')
+      realtime.failNext = true
+      const statuses: string[] = []
+      joinChannel('rep-leads:rep-1', channel => channel, status => statuses.push(status))
+      await vi.advanceTimersByTimeAsync(0)
+      expect(statuses).toEqual(['CHANNEL_ERROR'])
+      expect(realtime.clients).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(rejoinAfterMs)
+      expect(statuses).toEqual(['CHANNEL_ERROR', 'SUBSCRIBED'])
+      expect(realtime.clients[0].joined).toEqual(['rep-leads:rep-1'])
+    }
+    finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('stops trying when the channel is left', async () => {
+    vi.useFakeTimers()
+    try {
+      const { joinChannel, rejoinAfterMs } = await import('@/api/supabase')
+      realtime.failNext = true
+      const leave = joinChannel('rep-leads:rep-1', channel => channel, () => {})
+      await vi.advanceTimersByTimeAsync(0)
+      leave()
+      await vi.advanceTimersByTimeAsync(rejoinAfterMs * 2)
+      expect(realtime.clients).toHaveLength(0)
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 })
