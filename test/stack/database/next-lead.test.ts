@@ -177,6 +177,40 @@ describe('next_lead claims only for a member on shift and under capacity', () =>
 })
 
 describe('next_lead under concurrency', () => {
+  it('keeps a rep within capacity when two of their calls claim at the same time', async () => {
+    const org = await createOrgFixture(sql, 'capacity race', { reps: 1 })
+    const rep = org.reps[0].id
+    await sql.query(`update public.members set availability = 'on_shift', capacity = 1 where id = $1`, [rep])
+    await createLead(sql, org, { status: 'new', tier: 'HOT', score: 90 })
+    await createLead(sql, org, { status: 'new', tier: 'HOT', score: 80 })
+    const [first, second] = await Promise.all([sqlClient(), sqlClient()])
+    try {
+      const { rows: [{ pid }] } = await second.query<{ pid: number }>('select pg_backend_pid() as pid')
+      let secondAnswer: Promise<Row | undefined> | undefined
+      // The first call claims and keeps its transaction open while the second one runs.
+      const firstClaim = await asUser(first, rep, async (s) => {
+        const { rows } = await s.query('select * from public.next_lead()')
+        let settled = false
+        secondAnswer = nextLead(second, rep).finally(() => settled = true)
+        // Until the second call either finished or waits for the first one's turn.
+        for (let i = 0; i < 100 && !settled; i++) {
+          const { rows: [activity] } = await sql.query(`select wait_event_type, wait_event from pg_stat_activity where pid = $1`, [pid])
+          if (activity?.wait_event_type === 'Lock' && activity.wait_event === 'advisory')
+            break
+          await new Promise(resolve => setTimeout(resolve, 20))
+        }
+        return rows[0] as Row
+      }, { commit: true })
+      // Once the first claim is committed the second call sees the rep at capacity: it answers that lead and claims nothing.
+      expect((await secondAnswer!)?.id).toBe(firstClaim.id)
+      const { rows: owned } = await sql.query('select id from public.leads where assigned_to = $1', [rep])
+      expect(owned.map(row => row.id)).toEqual([firstClaim.id])
+    }
+    finally {
+      await Promise.all([first.end(), second.end()])
+    }
+  })
+
   it('20 reps on 20 connections claim 200 pool leads, each exactly once', async () => {
     const org = await createOrgFixture(sql, 'race', { reps: 20 })
     const { rows: pool } = await sql.query(
