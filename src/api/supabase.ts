@@ -42,9 +42,9 @@ let realtimeClient: Promise<RealtimeClient> | undefined
 /** The realtime client, loaded on first use; its socket follows sign-ins, refreshes and sign-outs. */
 function realtime(): Promise<RealtimeClient> {
   realtimeClient ??= import('@supabase/realtime-js').then(async ({ RealtimeClient }) => {
-    const client = new RealtimeClient(`${url!.replace(/^http/, 'ws')}/realtime/v1`, {
+    const client = new RealtimeClient(`${url.replace(/^http/, 'ws')}/realtime/v1`, {
       params: { apikey: anonKey },
-      accessToken: async () => (await accessToken()) ?? anonKey!,
+      accessToken: async () => (await accessToken()) ?? anonKey,
     })
     // A join carries the token the client holds when it is sent (without one the server checks
     // row-level security as anon): fetch it before the first join.
